@@ -1,0 +1,224 @@
+"""The small typed records that every stage shares.
+
+Data flows one way: ``Article`` (read) -> ``CleanArticle`` (clean) ->
+``Copy`` / syndication (find copies) -> ``BriefSentence`` (select and cite) ->
+``Brief`` (render). Offsets are always character offsets into a named text:
+``Removed`` spans point into ``Article.text`` (what the user gave), ``Sentence``
+spans point into ``CleanArticle.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from the user's input, before any cleaning."""
+
+    id: str
+    """Stable id within one brief: ``a0``, ``a1``, ... in input order."""
+    source: str
+    """Outlet name: from metadata, else the URL's domain, else the file name."""
+    origin: str
+    """Where it was read from: a path, or ``path:line`` for JSON lines."""
+    text: str
+    title: str | None = None
+    url: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    story: str | None = None
+    """A story/cluster id given by the input (Multi-News ``id``), if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A span of the original text that cleaning took out, and why."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A kept paragraph: its span in the cleaned text and in the original text."""
+
+    start: int
+    end: int
+    original_start: int
+    original_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class CleanArticle:
+    """An article after cleaning: the kept text and every removed span."""
+
+    article: Article
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    removed: tuple[Removed, ...]
+    title: str | None = None
+    """Headline: the article's metadata title, else the headline line found in the text."""
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def source(self) -> str:
+        return self.article.source
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a cleaned article."""
+
+    id: str
+    """``<article id>.s<index>``."""
+    article_id: str
+    index: int
+    """Position of the sentence in its article, from 0."""
+    paragraph: int
+    """Index of the paragraph that holds it."""
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A passage of one article that repeats a passage of another article."""
+
+    copy_id: str
+    """Article that repeats the text."""
+    copy_start: int
+    copy_end: int
+    original_id: str
+    """Article the text is taken to come from."""
+    original_start: int
+    original_end: int
+    similarity: float
+    """Estimated Jaccard similarity of the two passages' word shingles."""
+
+
+@dataclass(frozen=True, slots=True)
+class Syndication:
+    """An article that is, as a whole, a copy of another (a re-post of a wire report)."""
+
+    copy_id: str
+    original_id: str
+    share: float
+    """Share of the copy's words found in passages of the original."""
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """A sentence in another article that carries the same content as a brief sentence."""
+
+    article_id: str
+    sentence_id: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    """One sentence of the summary, with every source that carries it."""
+
+    text: str
+    sentence: Sentence
+    score: float
+    """Salience score that got the sentence selected (higher is more central)."""
+    support: tuple[Support, ...]
+    """The selected sentence itself first, then close matches in other articles."""
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for s in self.support:
+            seen.setdefault(s.article_id, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An input that could not be used (or was used with a caveat), and why."""
+
+    origin: str
+    message: str
+    fatal: bool = True
+    """False for warnings: the input was used."""
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+@dataclass(slots=True)
+class Brief:
+    """The brief of one story: the summary, its citations and everything behind them."""
+
+    articles: list[CleanArticle]
+    summary: list[BriefSentence]
+    copies: list[Copy] = field(default_factory=list)
+    syndication: list[Syndication] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    words: int = 250
+    """Requested length in words."""
+    story: str | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+    """Optional sections (quotes, disputes, ...) added by later stages, by name."""
+
+    @property
+    def title(self) -> str | None:
+        for a in self.articles:
+            if a.title:
+                return a.title
+        return None
+
+    def article(self, article_id: str) -> CleanArticle:
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(article_id)
+
+    @property
+    def source_groups(self) -> list[list[str]]:
+        """Articles grouped so that a copy and its original count as one source.
+
+        Articles from the same outlet also count as one source.
+        """
+        parent: dict[str, str] = {a.id: a.id for a in self.articles}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x: str, y: str) -> None:
+            parent[find(x)] = find(y)
+
+        for s in self.syndication:
+            union(s.copy_id, s.original_id)
+        by_outlet: dict[str, str] = {}
+        for a in self.articles:
+            key = a.source.casefold()
+            if key in by_outlet:
+                union(a.id, by_outlet[key])
+            else:
+                by_outlet[key] = a.id
+        groups: dict[str, list[str]] = {}
+        for a in self.articles:
+            groups.setdefault(find(a.id), []).append(a.id)
+        return list(groups.values())
+
+    @property
+    def distinct_sources(self) -> int:
+        return len(self.source_groups)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.text.split()) for s in self.summary)

@@ -1,0 +1,127 @@
+"""Readers: one module per input format, each turning bytes into ``Article`` records.
+
+``read_paths`` expands folders and globs, picks the reader by file name, and
+never stops at a bad input: each one becomes a ``Problem`` naming the file and
+what is wrong, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsbrief.errors import InputError
+from newsbrief.model import Article, Problem
+from newsbrief.readers import html, jsonl, text
+
+__all__ = ["DEFAULT_MAX_BYTES", "ReadResult", "decode", "read_paths"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Files larger than this are rejected: no single news article comes near it."""
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """The articles read, and every input that could not be used."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode(data: bytes, origin: str) -> str:
+    """Bytes to text, or an ``InputError`` that says why the bytes are not text."""
+    if not data.strip():
+        raise InputError(origin, "file is empty")
+    if b"\x00" in data[:8192]:
+        raise InputError(origin, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            origin, f"not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+
+
+def _suffix(path: Path) -> str:
+    suffixes = path.suffixes
+    if suffixes and suffixes[-1] == ".gz":
+        return suffixes[-2] if len(suffixes) > 1 else ""
+    return path.suffix.lower()
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[Path]:
+    for raw in paths:
+        name = os.fspath(raw)
+        path = Path(name)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and _suffix(p) in KNOWN_SUFFIXES
+            )
+            if not files:
+                problems.append(
+                    Problem(name, "folder holds no article files (.txt, .html, .jsonl)")
+                )
+            yield from files
+        elif path.is_file():
+            yield path
+        elif any(ch in name for ch in "*?["):
+            matches = sorted(glob.glob(name, recursive=True))
+            if not matches:
+                problems.append(Problem(name, "pattern matches no file"))
+            yield from (Path(m) for m in matches if Path(m).is_file())
+        else:
+            problems.append(Problem(name, "no such file or folder"))
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read one file with the reader its name calls for."""
+    origin = str(path)
+    result = ReadResult()
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            origin,
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            "(raise it with --max-bytes)",
+        )
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    suffix = _suffix(path)
+    if suffix in HTML_SUFFIXES:
+        result.articles.append(html.read_html(data, origin))
+    elif suffix in JSONL_SUFFIXES:
+        articles, problems = jsonl.read_jsonl(decode(data, origin), origin)
+        result.articles.extend(articles)
+        result.problems.extend(problems)
+    else:
+        result.articles.append(text.read_text(decode(data, origin), origin))
+    return result
+
+
+def read_paths(
+    paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEFAULT_MAX_BYTES
+) -> ReadResult:
+    """Read every article in ``paths`` (files, folders, globs); collect problems, never stop."""
+    result = ReadResult()
+    for path in _expand(paths, result.problems):
+        try:
+            one = read_file(path, max_bytes)
+        except InputError as exc:
+            result.problems.append(Problem(exc.origin, exc.problem))
+            continue
+        except OSError as exc:
+            result.problems.append(Problem(str(path), f"cannot read file ({exc.strerror})"))
+            continue
+        result.articles.extend(one.articles)
+        result.problems.extend(one.problems)
+    return result
