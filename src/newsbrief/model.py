@@ -121,6 +121,9 @@ class Support:
 
     article_id: str
     sentence_id: str
+    start: int
+    end: int
+    """Offsets of the supporting sentence in its cleaned article."""
     similarity: float
 
 

@@ -1,0 +1,31 @@
+# One task runner. `make demo` sets everything up and briefs the bundled example;
+# `make test` sets everything up and runs lint, types and tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SEEDS ?= ../shared/seeds
+
+.PHONY: setup demo test lint typecheck eval bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0 || true
+	$(PY) -m pip install -q -e '.[web,eval,stories,quotes,dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(VENV)/bin/newsbrief brief $(SEEDS) --format md
+	$(VENV)/bin/newsbrief brief $(SEEDS) --format html -o out/brief.html 2>/dev/null || (mkdir -p out && $(VENV)/bin/newsbrief brief $(SEEDS) --format html -o out/brief.html)
+	@echo "HTML brief written to out/brief.html"
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks evaluation
+	$(VENV)/bin/mypy
+
+test: setup lint
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .pytest_cache .ruff_cache

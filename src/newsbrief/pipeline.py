@@ -1,0 +1,125 @@
+"""The pipeline: the only place that knows the order of the stages.
+
+read -> clean -> find copies -> split sentences -> select and cite -> (render)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from newsbrief.clean import clean_all
+from newsbrief.copies import find_copies
+from newsbrief.errors import NoArticlesError, SettingsError
+from newsbrief.model import Article, Brief, Problem
+from newsbrief.readers import DEFAULT_MAX_BYTES, read_paths
+from newsbrief.sentences import split_sentences
+from newsbrief.summarize import Weights, summarize
+
+__all__ = ["Settings", "brief", "brief_paths"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every option of a brief, checked once when made."""
+
+    words: int = 250
+    max_bytes: int = DEFAULT_MAX_BYTES
+    copy_threshold: float = 0.5
+    weights: Weights = Weights()
+
+    def __post_init__(self) -> None:
+        if not 20 <= self.words <= 5000:
+            raise SettingsError(f"words must be between 20 and 5000, got {self.words}")
+        if self.max_bytes < 1:
+            raise SettingsError(f"max_bytes must be positive, got {self.max_bytes}")
+        if not 0 < self.copy_threshold <= 1:
+            raise SettingsError(
+                f"copy_threshold must be in (0, 1], got {self.copy_threshold}"
+            )
+
+
+def _with_ids(articles: Sequence[Article]) -> list[Article]:
+    return [a if a.id == f"a{i}" else replace(a, id=f"a{i}") for i, a in enumerate(articles)]
+
+
+def brief(
+    articles: Iterable[Article],
+    words: int = 250,
+    settings: Settings | None = None,
+    problems: Sequence[Problem] = (),
+) -> Brief:
+    """Write the brief of one story from its articles.
+
+    ``articles`` are ``Article`` records (see ``newsbrief.readers`` to read them
+    from files). Raises ``NoArticlesError`` when there is nothing to brief.
+    """
+    settings = settings or Settings(words=words)
+    arts = _with_ids(list(articles))
+    notes = list(problems)
+    if not arts:
+        raise NoArticlesError("input", "no article to brief")
+    if len(arts) == 1:
+        notes.append(
+            Problem(arts[0].origin, "only one article: the brief rests on a single source",
+                    fatal=False)
+        )
+    cleaned = clean_all(arts)
+    empty = [c for c in cleaned if not c.paragraphs]
+    for c in empty:
+        notes.append(
+            Problem(c.article.origin, "nothing left after cleaning (all boilerplate)", fatal=False)
+        )
+    copies, syndication = find_copies(cleaned, threshold=settings.copy_threshold)
+    result = Brief(
+        articles=cleaned,
+        summary=[],
+        copies=copies,
+        syndication=syndication,
+        problems=notes,
+        words=settings.words,
+        story=arts[0].story,
+    )
+    sentences = split_sentences(cleaned)
+    result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights)
+    return result
+
+
+def brief_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    story: str | None = None,
+    progress: bool = False,
+) -> list[Brief]:
+    """Read files, folders or globs and brief each story found in them.
+
+    Articles that name a story (Multi-News clusters, JSON lines with ``story``)
+    are briefed per story; the rest form one story. Read problems are attached
+    to every brief; raises ``NoArticlesError`` (listing them) when nothing was read.
+    """
+    settings = settings or Settings()
+    read = read_paths(paths, max_bytes=settings.max_bytes)
+    if not read.articles:
+        detail = "; ".join(str(p) for p in read.problems) or "no input given"
+        raise NoArticlesError("input", f"no article could be read ({detail})")
+    stories: dict[str | None, list[Article]] = {}
+    for a in read.articles:
+        stories.setdefault(a.story, []).append(a)
+    if story is not None:
+        if story not in stories:
+            known = ", ".join(sorted(str(s) for s in stories if s)[:10]) or "none"
+            raise NoArticlesError("input", f"no story {story!r} in the input (stories: {known})")
+        stories = {story: stories[story]}
+    groups = list(stories.values())
+    if not progress or len(groups) < 2:
+        return [brief(arts, settings=settings, problems=read.problems) for arts in groups]
+    from rich.progress import Progress
+
+    out: list[Brief] = []
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Briefing stories", total=len(groups))
+        for arts in groups:
+            out.append(brief(arts, settings=settings, problems=read.problems))
+            bar.advance(task)
+    return out

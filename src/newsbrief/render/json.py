@@ -1,0 +1,98 @@
+"""JSON: the whole brief, versioned. The schema is documented in docs/schema.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from newsbrief.model import Brief
+from newsbrief.render.common import copy_of
+
+SCHEMA = "newsbrief.brief/1"
+
+
+def to_dict(brief: Brief) -> dict[str, Any]:
+    """The brief as plain JSON-ready data, following schema ``newsbrief.brief/1``."""
+    copies = copy_of(brief)
+    return {
+        "schema": SCHEMA,
+        "story": brief.story,
+        "title": brief.title,
+        "words_requested": brief.words,
+        "words": brief.word_count,
+        "distinct_sources": brief.distinct_sources,
+        "source_groups": brief.source_groups,
+        "summary": [
+            {
+                "text": s.text,
+                "score": s.score,
+                "article_id": s.sentence.article_id,
+                "sentence_id": s.sentence.id,
+                "start": s.sentence.start,
+                "end": s.sentence.end,
+                "citations": [
+                    {
+                        "article_id": c.article_id,
+                        "sentence_id": c.sentence_id,
+                        "start": c.start,
+                        "end": c.end,
+                        "similarity": c.similarity,
+                    }
+                    for c in s.support
+                ],
+            }
+            for s in brief.summary
+        ],
+        "articles": [
+            {
+                "id": a.id,
+                "source": a.source,
+                "origin": a.article.origin,
+                "title": a.title,
+                "url": a.article.url,
+                "author": a.article.author,
+                "published": a.article.published.isoformat() if a.article.published else None,
+                "copy_of": copies[a.id][0] if a.id in copies else None,
+                "text": a.text,
+                "paragraphs": [
+                    {"start": p.start, "end": p.end, "original_start": p.original_start,
+                     "original_end": p.original_end}
+                    for p in a.paragraphs
+                ],
+                "removed": [
+                    {"start": r.start, "end": r.end, "text": r.text, "reason": r.reason}
+                    for r in a.removed
+                ],
+            }
+            for a in brief.articles
+        ],
+        "copies": [
+            {
+                "copy_id": c.copy_id,
+                "copy_start": c.copy_start,
+                "copy_end": c.copy_end,
+                "original_id": c.original_id,
+                "original_start": c.original_start,
+                "original_end": c.original_end,
+                "similarity": c.similarity,
+            }
+            for c in brief.copies
+        ],
+        "syndication": [
+            {"copy_id": s.copy_id, "original_id": s.original_id, "share": s.share}
+            for s in brief.syndication
+        ],
+        "problems": [
+            {"origin": p.origin, "message": p.message, "fatal": p.fatal} for p in brief.problems
+        ],
+        **{name: value for name, value in brief.extras.items()},
+    }
+
+
+def to_json(briefs: list[Brief]) -> str:
+    """One brief as an object, several as ``{"schema": ..., "briefs": [...]}``."""
+    if len(briefs) == 1:
+        return json.dumps(to_dict(briefs[0]), ensure_ascii=False, indent=2)
+    return json.dumps(
+        {"schema": SCHEMA, "briefs": [to_dict(b) for b in briefs]}, ensure_ascii=False, indent=2
+    )
