@@ -169,7 +169,11 @@ def _is_data(text: str) -> bool:
     if len(tokens) < 4:
         return False
     wordy = sum(1 for t in tokens if _WORD.fullmatch(t.strip(",.;:!?\"'()“”‘’")))
-    return wordy / len(tokens) < 0.5
+    if wordy / len(tokens) < 0.5:
+        return True
+    # tickers, logs and tables: many numbers and no sentence shape
+    numeric = sum(1 for t in tokens if any(ch.isdigit() for ch in t))
+    return numeric / len(tokens) >= 0.3 and not _is_sentence(text)
 
 
 def _split_lines(text: str) -> list[_Line]:

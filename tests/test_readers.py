@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from newsbrief.readers import read_paths
+
+PAGE = """<html><head><title>Storm hits coast | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<link rel="canonical" href="https://www.example.com/news/storm"></head>
+<body><nav>Home | World | Sport</nav><article><h1>Storm hits coast</h1>
+<p>A powerful storm hit the northern coast on Tuesday, cutting power to thousands of homes
+and forcing the closure of schools across the region, officials said.</p>
+<p>The national weather service said winds reached 120 kilometres an hour overnight and warned
+that more rain was expected later in the week as the system moved inland.</p>
+</article><footer>Copyright Example News</footer></body></html>"""
+
+
+def test_text_folder_reads_every_seed(seeds_dir: Path) -> None:
+    result = read_paths([seeds_dir])
+    assert len(result.articles) == 5
+    assert not result.problems
+    assert result.articles[0].source == "000_6f1855a796f7e457"
+    assert "Sean Spicer" in result.articles[0].text
+
+
+def test_html_page_gives_text_and_metadata(tmp_path: Path) -> None:
+    page = tmp_path / "storm.html"
+    page.write_text(PAGE, encoding="utf-8")
+    (article,) = read_paths([page]).articles
+    assert "powerful storm" in article.text
+    assert "Home | World" not in article.text
+    assert article.source == "Example News"
+    assert article.author == "Jane Roe"
+    assert article.url == "https://www.example.com/news/storm"
+    assert article.published is not None and article.published.year == 2024
+
+
+def test_jsonl_articles_and_source_fallbacks(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        {"text": "First article body.", "source": "Wire"},
+        {"text": "Second body.", "url": "https://www.bbc.co.uk/news/1", "title": "T"},
+        {"text": "Third body."},
+        {"title": "no text here"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    result = read_paths([path])
+    assert [a.source for a in result.articles] == ["Wire", "bbc.co.uk", "feed"]
+    assert [p.origin for p in result.problems] == [f"{path}:4", f"{path}:5"]
+    assert "expected a 'text' field" in result.problems[0].message
+    assert "not valid JSON" in result.problems[1].message
+
+
+def test_multinews_line_splits_articles(tmp_path: Path) -> None:
+    path = tmp_path / "mn.jsonl.gz"
+    doc = "One article here.NEWLINE_CHAR More. ||||| Second article. |||||  "
+    path.write_bytes(gzip.compress(json.dumps({"id": "c1", "document": doc}).encode()))
+    result = read_paths([path])
+    assert [a.story for a in result.articles] == ["c1", "c1"]
+    assert "\n" in result.articles[0].text
+    assert result.problems and not result.problems[0].fatal  # the empty third part is noted
+
+
+def test_glob_and_missing_paths(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Some article text that is long enough.", encoding="utf-8")
+    result = read_paths([str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")])
+    assert len(result.articles) == 1
+    assert result.problems[0].message == "no such file or folder"

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import re
+
+from newsbrief.model import Sentence
+from newsbrief.summarize import candidates, is_candidate, strip_dateline
+
+PRONOUN = re.compile(r"^(He|She|They|It)\b")
+
+
+def test_candidate_rules() -> None:
+    assert is_candidate("The Pentagon said it had not aided or cooperated with Russia in Syria.")
+    assert not is_candidate("He said the Pentagon had not aided or cooperated with Russia.")
+    assert not is_candidate("U.S. Denies Coordination With Russia In Syria")  # headline
+    assert not is_candidate("Called the statement “rubbish and said that it was false.")
+    assert not is_candidate("Short one.")
+
+
+def test_dateline_is_stripped_with_exact_offsets() -> None:
+    text, cut = strip_dateline("WASHINGTON ― U.S. officials are denying Russian claims today.")
+    assert text.startswith("U.S. officials") and cut == len("WASHINGTON ― ")
+    s = Sentence("a0.s0", "a0", 0, 0, 10, 10 + 62,
+                 "WASHINGTON ― U.S. officials are denying Russian claims of joint strikes.")
+    (c,) = candidates([s])
+    assert c.start == 10 + cut and c.text.startswith("U.S.")
+
+
+def test_seed_brief_length_and_no_repeats(seed_brief) -> None:  # type: ignore[no-untyped-def]
+    words = seed_brief.word_count
+    assert 225 <= words <= 275
+    texts = [s.text for s in seed_brief.summary]
+    assert len(set(texts)) == len(texts)
+    for s in seed_brief.summary:
+        assert not PRONOUN.match(s.text), s.text
+        assert s.text[-1] in ".!?”\"’"
+
+
+def test_every_sentence_is_cited_and_offsets_match(seed_brief) -> None:  # type: ignore[no-untyped-def]
+    for s in seed_brief.summary:
+        assert s.support, s.text
+        own = seed_brief.article(s.sentence.article_id)
+        assert own.text[s.sentence.start : s.sentence.end] == s.text
+        for c in s.support:
+            art = seed_brief.article(c.article_id)
+            assert art.text[c.start : c.end].strip()
+
+
+def test_lead_sentence_is_cited_by_original_and_copy(seed_brief) -> None:  # type: ignore[no-untyped-def]
+    lead = [s for s in seed_brief.summary if "open to cooperating with Russia" in s.text]
+    assert lead, "the story's lede should be in the brief"
+    assert {"a0", "a1"} <= set(lead[0].article_ids)
+
+
+def test_requested_lengths_are_kept(seeds_dir) -> None:  # type: ignore[no-untyped-def]
+    from newsbrief import brief, read_paths
+
+    articles = read_paths([seeds_dir]).articles
+    for words in (100, 250, 400):
+        b = brief(articles, words=words)
+        assert 0.9 * words <= b.word_count <= 1.1 * words, (words, b.word_count)
