@@ -7,7 +7,8 @@ fires gives the reason it is removed:
 2. *call-to-action or furniture*: a short paragraph matching one of the general
    patterns of news-site furniture (paywall, log-in, promo, read-more, share,
    comments, image credit, author bio, byline) in ``PATTERNS``;
-3. *heading*: a short line that is not a sentence (no closing punctuation);
+3. *heading*: a line that is not a sentence (no closing punctuation) and is
+   short or in title case (a long sentence-case line is prose and is kept);
    the first such line of reasonable length, before the body, is the headline;
 4. *repeated paragraph*: the same paragraph already appeared in this article;
 5. *repeated across articles*: a short line that three or more articles carry
@@ -157,11 +158,17 @@ class _Line:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(w.casefold() for w in _WORD.findall(text))
+    return " ".join(w.casefold() for w in re.findall(r"\w+", text))
 
 
 def _is_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text))
+
+
+def _title_case(text: str) -> bool:
+    """Headline style: most words capitalised (a long sentence-case line is prose)."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
 
 
 def _is_data(text: str) -> bool:
@@ -228,7 +235,7 @@ def _judge(lines: list[_Line], has_title: bool, shared_lines: set[str]) -> str |
             line.reason = reason
         elif line.words <= 8 and line.text.upper() == line.text and _WORD.search(line.text):
             line.reason = Reason.CAPITALS
-        elif not _is_sentence(line.text) and line.words < 30:
+        elif not _is_sentence(line.text) and (line.words < 12 or _title_case(line.text)):
             if not body_started and title is None and not has_title and 4 <= line.words <= 25:
                 title = line.text
                 line.reason = Reason.HEADLINE
