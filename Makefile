@@ -9,16 +9,20 @@ SEEDS ?= ../shared/seeds
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0 || true
 	$(PY) -m pip install -q -e '.[web,eval,stories,quotes,dev]'
 	touch $@
 
 setup: $(VENV)/.installed
 
 demo: setup
+	@mkdir -p out
 	$(VENV)/bin/newsbrief brief $(SEEDS) --format md
-	$(VENV)/bin/newsbrief brief $(SEEDS) --format html -o out/brief.html 2>/dev/null || (mkdir -p out && $(VENV)/bin/newsbrief brief $(SEEDS) --format html -o out/brief.html)
-	@echo "HTML brief written to out/brief.html"
+	$(VENV)/bin/newsbrief brief $(SEEDS) --format json -o out/brief.json
+	$(VENV)/bin/newsbrief brief $(SEEDS) --format html -o out/brief.html
+	@echo "JSON and HTML briefs written to out/brief.json and out/brief.html"
+
+bench: setup
+	$(PY) benchmarks/bench_brief.py --out docs/benchmarks/brief.json
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks evaluation

@@ -1,0 +1,91 @@
+"""Speed of the core brief: the cold command on the seeds and a warm ``brief()`` call.
+
+    python benchmarks/bench_brief.py [--repeat 5] [--out docs/benchmarks/brief.json]
+
+*Cold*: a fresh process running ``newsbrief brief ../shared/seeds`` (imports
+and model loading included). Reference points timed in the same run, because
+this machine is noisy: a bare Python start, and a process that only imports
+the libraries newsbrief stands on (the floor any Python tool of this kind pays).
+*Warm*: ``newsbrief.brief()`` in a process that has already briefed once, on the
+seeds and on the largest Multi-News dev100 cluster (multinews_4403, 145,133 words).
+Targets on the 2-core machine: cold under 5 s, warm under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+DEV100 = SHARED / "data/multinews/dev100.jsonl"
+LARGEST = "multinews_4403"
+
+
+def _time_process(cmd: list[str], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _time_call(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    fn()  # warm-up: models loaded, caches filled
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    from newsbrief import brief, read_paths
+    from newsbrief.readers.jsonl import read_jsonl
+
+    py = sys.executable
+    results: dict[str, list[float]] = {
+        "cold: python -c pass": _time_process([py, "-c", "pass"], args.repeat),
+        "cold: import spacy, sklearn, trafilatura, datasketch": _time_process(
+            [py, "-c", "import spacy, sklearn.feature_extraction.text, trafilatura, datasketch"],
+            args.repeat,
+        ),
+        "cold: newsbrief brief seeds": _time_process(
+            [py, "-m", "newsbrief.cli", "brief", str(SEEDS)], args.repeat
+        ),
+    }
+    seeds = read_paths([SEEDS]).articles
+    results["warm: brief() seeds"] = _time_call(lambda: brief(seeds), args.repeat)
+    line = next(x for x in DEV100.open(encoding="utf-8") if f'"{LARGEST}"' in x[:200])
+    largest, _ = read_jsonl(line, str(DEV100))
+    results[f"warm: brief() {LARGEST}"] = _time_call(lambda: brief(largest), args.repeat)
+
+    floor = statistics.median(results["cold: import spacy, sklearn, trafilatura, datasketch"])
+    print(f"{'measure':58} {'median s':>9} {'min s':>7} {'x import floor':>15}")
+    summary = {}
+    for name, times in results.items():
+        med = statistics.median(times)
+        summary[name] = {"median_s": round(med, 3), "min_s": round(min(times), 3),
+                         "runs": len(times)}
+        ratio = f"{med / floor:.2f}" if name.startswith("cold") else ""
+        print(f"{name:58} {med:9.3f} {min(times):7.3f} {ratio:>15}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
