@@ -43,7 +43,9 @@ def run(path: Path, n: int, sample: int, out: Path) -> str:
             code = cli_main(["brief", str(path), "--story", story, "--format", "json"])
         seconds = time.perf_counter() - start
         data = json.loads(buf.getvalue())
-        lines_in = sum(len([x for x in a["text"].splitlines() if x.strip()]) for a in data["articles"])
+        lines_in = sum(
+            len([x for x in a["text"].splitlines() if x.strip()]) for a in data["articles"]
+        )
         reasons: Counter[str] = Counter()
         for a in data["articles"]:
             for r in a["removed"]:

@@ -135,7 +135,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
     (
         "byline or date line",
         re.compile(
-            r"^by [A-Z][\w.'’-]+( [A-Z][\w.'’-]+)*((,| and|, and) [A-Z][\w.'’-]+( [A-Z][\w.'’-]+)*)*$"
+            r"^by [A-Z][\w.'’-]+( [A-Z][\w.'’-]+)*"
+            r"((,| and|, and) [A-Z][\w.'’-]+( [A-Z][\w.'’-]+)*)*$"
             r"|^\d+ min(ute)?s? read$|^(updated|published|posted|last updated)\b"
             r"|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*\bby\b|^[-–—]? ?with (ap|afp|reuters|pti)\b",
             re.I,

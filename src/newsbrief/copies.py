@@ -16,7 +16,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from newsbrief.model import CleanArticle, Copy, Syndication
@@ -97,5 +96,5 @@ def find_copies(
                      round(sim, 3))
             )
         if share >= syndication_share:
-            syndication.append(Syndication(copy.id, original.id, round(float(np.round(share, 3)), 3)))
+            syndication.append(Syndication(copy.id, original.id, round(float(share), 3)))
     return copies, syndication

@@ -3,36 +3,52 @@
 1. *Candidates*: sentences that can stand alone in a brief: whole sentences of
    8-60 words, closed quotes, no headline or dateline, no opening pronoun whose
    referent the reader would not have.
-2. *Salience*: TF-IDF vectors (scikit-learn) give each candidate its similarity
-   to the story's centroid (every independent source weighted equally, so ten
-   copies of one wire report do not outvote the rest), its *support* (the share
-   of other independent sources that carry a close paraphrase) and its position
-   in its article. The score is a weighted sum; the weights live in ``Weights``.
-3. *Selection*: greedy by score, skipping any sentence too similar to one
+2. *Features*: TF-IDF vectors (scikit-learn) give each candidate its position
+   in its article, its similarity to the story's centroid (every independent
+   source weighted once, so ten copies of a wire report do not outvote the
+   rest), its *support* (how many other independent sources carry a close
+   paraphrase), how widely its words and word pairs are shared across sources,
+   and its centrality among the other sentences (``FEATURES``).
+3. *Salience*: a linear model over those features, learned from the Multi-News
+   validation clusters and their human summaries by
+   ``evaluation/train_scorer.py`` and shipped as ``data/scorer.json``.
+4. *Selection*: greedy by salience, skipping any sentence too similar to one
    already chosen (no two sentences say the same thing), until the summary is
    within 10% of the requested words.
-4. *Order*: by where each sentence sits in its article (the lede first), so the
+5. *Order*: by where each sentence sits in its article (the lede first), so the
    summary reads in the order reporters tell the story.
-5. *Citations*: every article that carries the sentence or a close paraphrase
-   (cosine similarity of TF-IDF vectors above ``cite_threshold``).
+6. *Citations*: every article that carries the sentence or a close paraphrase
+   (cosine similarity of TF-IDF vectors of at least ``cite_threshold``).
 
 Scores are kept on each ``BriefSentence``; nothing is re-sorted out of sight.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from newsbrief.model import BriefSentence, Sentence, Support
 
-__all__ = ["Weights", "candidates", "strip_dateline", "summarize"]
+__all__ = [
+    "FEATURES",
+    "Prepared",
+    "Weights",
+    "candidates",
+    "load_scorer",
+    "prepare_features",
+    "strip_dateline",
+    "summarize",
+]
 
 _PRONOUN_OPENERS = re.compile(
     r"^(he|she|they|it|his|her|their|its|this|that|these|those|him|them)\b", re.I
@@ -45,14 +61,27 @@ _DATELINE = re.compile(
 _STARTS_WELL = re.compile(r"^[\"“‘']?[A-Z0-9]")
 _ENDS_WELL = re.compile(r"[.!?][\"”’')\]]*$")
 
+FEATURES = (
+    "position_inverse",
+    "position_relative",
+    "is_first",
+    "length",
+    "centroid",
+    "support",
+    "support_soft",
+    "unigram_spread",
+    "bigram_spread",
+    "centrality",
+    "has_quote",
+    "has_number",
+)
+"""Names of the feature columns, in order."""
+
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each signal counts in a sentence's salience."""
+    """Selection and citation thresholds (the salience weights live in data/scorer.json)."""
 
-    centroid: float = 1.0
-    support: float = 0.6
-    position: float = 0.5
     redundancy: float = 0.45
     """Largest cosine similarity a new sentence may have with one already chosen."""
     cite_threshold: float = 0.5
@@ -99,9 +128,127 @@ def candidates(sentences: Sequence[Sentence]) -> list[Sentence]:
     return out
 
 
-def _group_of(article_ids: Sequence[str], groups: Sequence[Sequence[str]]) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Candidates with their vectors and features, ready to score."""
+
+    pool: list[Sentence]
+    vectorizer: TfidfVectorizer
+    matrix: sp.csr_matrix
+    """L2-normalised TF-IDF rows, one per candidate."""
+    features: np.ndarray
+    """One row per candidate, columns named by ``FEATURES``."""
+
+
+def _groups_of(article_ids: Sequence[str], groups: Sequence[Sequence[str]]) -> np.ndarray:
     index = {aid: gi for gi, group in enumerate(groups) for aid in group}
-    return np.array([index.get(a, -1) for a in article_ids])
+    return np.array([index.get(a, -1) for a in article_ids], dtype=np.int64)
+
+
+def _spread(
+    texts: list[str], groups: np.ndarray, n_groups: int, ngram: tuple[int, int]
+) -> np.ndarray:
+    """Mean share of independent sources that use each of a sentence's terms."""
+    counter = CountVectorizer(stop_words="english", ngram_range=ngram, binary=True)
+    try:
+        terms = counter.fit_transform(texts).tocsr()
+    except ValueError:  # no term left after stop words
+        return np.zeros(len(texts))
+    member = sp.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
+    df = np.asarray(((member @ terms) > 0).sum(axis=0)).ravel() / max(1, n_groups)
+    per_sentence = np.asarray(terms.sum(axis=1)).ravel()
+    spread: np.ndarray = np.asarray(terms @ df).ravel() / np.maximum(per_sentence, 1)
+    return spread
+
+
+def prepare_features(
+    sentences: Sequence[Sentence], source_groups: Sequence[Sequence[str]]
+) -> Prepared | None:
+    """Candidates, TF-IDF vectors and feature rows; None when no sentence can be used."""
+    pool = candidates(sentences)
+    if not pool:
+        return None
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+    texts = [s.text for s in pool]
+    try:
+        matrix = normalize(vectorizer.fit_transform(texts)).tocsr()
+    except ValueError:  # only stop words
+        return None
+    groups = _groups_of([s.article_id for s in pool], source_groups)
+    # articles outside every group (should not happen) form their own group
+    groups[groups < 0] = groups.max(initial=-1) + 1
+    n_groups = int(groups.max()) + 1
+    n = len(pool)
+
+    centroids = np.vstack(
+        [np.asarray(matrix[groups == g].mean(axis=0)).ravel() for g in range(n_groups)
+         if np.any(groups == g)]
+    )
+    centroid = centroids.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    centroid_sim = matrix @ centroid
+
+    sims = (matrix @ matrix.T).tocsr()
+    sims.setdiag(0)
+    sims.eliminate_zeros()
+    coo = sims.tocoo()
+    other = groups[coo.row] != groups[coo.col]
+    # best match of each sentence in each other independent source
+    best_dense = np.zeros((n, n_groups))
+    np.maximum.at(best_dense, (coo.row[other], groups[coo.col[other]]), coo.data[other])
+    others = max(1, n_groups - 1)
+    support = (best_dense >= 0.4).sum(axis=1) / others
+    support_soft = best_dense.sum(axis=1) / others
+    centrality = np.asarray(sims.sum(axis=1)).ravel() / max(1, n - 1)
+
+    article_lengths: dict[str, int] = {}
+    for s in sentences:
+        article_lengths[s.article_id] = max(article_lengths.get(s.article_id, 0), s.index + 1)
+    index = np.array([s.index for s in pool], dtype=float)
+    lengths = np.array([article_lengths[s.article_id] for s in pool], dtype=float)
+    features = np.column_stack(
+        [
+            1.0 / (1.0 + index),
+            index / np.maximum(lengths, 1),
+            (index == 0).astype(float),
+            np.array([len(t.split()) for t in texts]) / 30.0,
+            centroid_sim,
+            support,
+            support_soft,
+            _spread(texts, groups, n_groups, (1, 1)),
+            _spread(texts, groups, n_groups, (2, 2)),
+            centrality,
+            np.array([any(q in t for q in "\"“”") for t in texts], dtype=float),
+            np.array([any(ch.isdigit() for ch in t) for t in texts], dtype=float),
+        ]
+    )
+    return Prepared(pool, vectorizer, matrix, features)
+
+
+@cache
+def load_scorer() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The shipped linear scorer: feature means, scales, coefficients, intercept."""
+    raw = resources.files("newsbrief").joinpath("data/scorer.json").read_text(encoding="utf-8")
+    model = json.loads(raw)
+    if tuple(model["features"]) != FEATURES:
+        raise RuntimeError(
+            "data/scorer.json was trained on other features; rebuild it with "
+            "`python -m evaluation.train_scorer`"
+        )
+    return (
+        np.array(model["mean"]),
+        np.array(model["scale"]),
+        np.array(model["coef"]),
+        float(model["intercept"]),
+    )
+
+
+def score(features: np.ndarray) -> np.ndarray:
+    """Salience of each candidate under the shipped scorer."""
+    mean, scale, coef, intercept = load_scorer()
+    return np.asarray(((features - mean) / scale) @ coef + intercept)
 
 
 def summarize(
@@ -113,70 +260,38 @@ def summarize(
     """Choose, order and cite sentences for a summary of about ``words`` words.
 
     ``source_groups`` lists article ids that count as one source (a copy and its
-    original); support and centroid weigh each group once.
+    original); centroid and support weigh each group once.
     """
     w = weights or Weights()
-    pool = candidates(sentences)
-    if not pool:
+    prepared = prepare_features(sentences, source_groups)
+    if prepared is None:
         return []
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1)
-    try:
-        matrix = vectorizer.fit_transform([s.text for s in pool])
-    except ValueError:  # only stop words
-        return []
-    matrix = normalize(matrix)
-    groups = _group_of([s.article_id for s in pool], source_groups)
-    n_groups = int(groups.max()) + 1 if len(groups) else 0
-
-    # centroid: mean of per-source centroids
-    centroids = []
-    for g in range(n_groups):
-        rows = np.flatnonzero(groups == g)
-        if len(rows):
-            centroids.append(np.asarray(matrix[rows].mean(axis=0)).ravel())
-    centroid = np.mean(centroids, axis=0)
-    norm = np.linalg.norm(centroid)
-    centroid_sim = matrix @ (centroid / norm if norm else centroid)
-
-    # support: share of other independent sources with a close paraphrase
-    sims = (matrix @ matrix.T).tocsr()
-    sims.data[sims.data < w.cite_threshold * 0.8] = 0
-    sims.eliminate_zeros()
-    support = np.zeros(len(pool))
-    coo = sp.coo_matrix(sims)
-    carried: list[set[int]] = [set() for _ in pool]
-    for i, j in zip(coo.row, coo.col, strict=True):
-        if groups[i] != groups[j]:
-            carried[i].add(int(groups[j]))
-    if n_groups > 1:
-        support = np.array([len(c) / (n_groups - 1) for c in carried])
-
-    # position: early sentences of each article carry the news
-    position = np.array([1.0 / (1.0 + s.index / 3.0) for s in pool])
-    score = w.centroid * centroid_sim + w.support * support + w.position * position
-
-    chosen = _select(pool, score, matrix, words, w.redundancy)
-    chosen.sort(key=lambda i: (pool[i].index, -score[i]))
+    pool, matrix = prepared.pool, prepared.matrix
+    salience = score(prepared.features)
+    chosen = select(pool, salience, matrix, words, w.redundancy)
+    chosen.sort(key=lambda i: (pool[i].index, -salience[i]))
     # citations look at every sentence, not only the candidates: a source that
     # carries the fact in a sentence opening with "He said" still carries it
     every = list(sentences)
-    every_matrix = normalize(vectorizer.transform([s.text for s in every]))
+    every_matrix = normalize(prepared.vectorizer.transform([s.text for s in every]))
     cite_sims = (matrix[chosen] @ every_matrix.T).tocsr()
     return [
-        _cite(pool[i], float(score[i]), every, cite_sims.getrow(k), w.cite_threshold)
+        _cite(pool[i], float(salience[i]), every, cite_sims.getrow(k), w.cite_threshold)
         for k, i in enumerate(chosen)
     ]
 
 
-def _select(
-    pool: Sequence[Sentence], score: np.ndarray, matrix: sp.csr_matrix, words: int,
+def select(
+    pool: Sequence[Sentence], salience: np.ndarray, matrix: sp.csr_matrix, words: int,
     redundancy: float,
 ) -> list[int]:
-    low, high = words * 0.9, words * 1.1
+    """Greedy selection by salience with a redundancy limit, to ``words`` (at most 10% over)."""
+    # aim at the requested length itself: a summary that stops at 90% wastes the budget
+    high = words * 1.1
     chosen: list[int] = []
     total = 0
-    for i in np.argsort(-score, kind="stable"):
-        if total >= low:
+    for i in np.argsort(-salience, kind="stable"):
+        if total >= words:
             break
         n = len(pool[i].text.split())
         if total + n > high:
@@ -191,7 +306,8 @@ def _select(
 
 
 def _cite(
-    own: Sentence, score: float, every: Sequence[Sentence], row: sp.csr_matrix, threshold: float
+    own: Sentence, salience: float, every: Sequence[Sentence], row: sp.csr_matrix,
+    threshold: float,
 ) -> BriefSentence:
     best: dict[str, Support] = {}
     for j, sim in zip(row.indices, row.data, strict=True):
@@ -203,6 +319,8 @@ def _cite(
             best[other.article_id] = Support(
                 other.article_id, other.id, other.start, other.end, round(float(sim), 3)
             )
-    support = (Support(own.article_id, own.id, own.start, own.end, 1.0), *sorted(best.values(),
-                                                              key=lambda s: -s.similarity))
-    return BriefSentence(text=own.text, sentence=own, score=round(score, 4), support=support)
+    support = (
+        Support(own.article_id, own.id, own.start, own.end, 1.0),
+        *sorted(best.values(), key=lambda s: -s.similarity),
+    )
+    return BriefSentence(text=own.text, sentence=own, score=round(salience, 4), support=support)

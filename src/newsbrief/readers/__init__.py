@@ -26,7 +26,9 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+WARC_SUFFIXES = {".warc", ".arc"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES | FEED_SUFFIXES
 
 
 @dataclass(slots=True)
@@ -93,11 +95,24 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
             f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
             "(raise it with --max-bytes)",
         )
+    suffix = _suffix(path)
+    if suffix in WARC_SUFFIXES:  # streamed: warcio reads plain and gzip archives itself
+        from newsbrief.readers.warc import read_warc
+
+        articles, problems = read_warc(path.read_bytes(), origin)
+        result.articles.extend(articles)
+        result.problems.extend(problems)
+        return result
     data = path.read_bytes()
     if path.suffix == ".gz":
         data = gzip.decompress(data)
-    suffix = _suffix(path)
-    if suffix in HTML_SUFFIXES:
+    if suffix in FEED_SUFFIXES:
+        from newsbrief.readers.feeds import read_feed
+
+        articles, problems = read_feed(data, origin)
+        result.articles.extend(articles)
+        result.problems.extend(problems)
+    elif suffix in HTML_SUFFIXES:
         result.articles.append(html.read_html(data, origin))
     elif suffix in JSONL_SUFFIXES:
         articles, problems = jsonl.read_jsonl(decode(data, origin), origin)

@@ -35,7 +35,8 @@ def _article(record: dict[str, object], origin: str) -> Article:
     text = record["text"]
     if not isinstance(text, str) or not text.strip():
         raise ValueError("field 'text' is empty or not a string")
-    url = record.get("url") if isinstance(record.get("url"), str) else None
+    raw_url = record.get("url")
+    url = raw_url if isinstance(raw_url, str) and raw_url.strip() else None
     source = record.get("source")
     if not isinstance(source, str) or not source.strip():
         source = source_from_url(url) if url else source_from_origin(origin)

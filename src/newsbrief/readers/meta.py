@@ -24,5 +24,7 @@ def parse_date(value: object) -> datetime | None:
         pass
     import dateparser  # slow to import: only when an ISO parse failed
 
-    parsed = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": False})
+    parsed: datetime | None = dateparser.parse(
+        value, settings={"RETURN_AS_TIMEZONE_AWARE": False}
+    )
     return parsed
