@@ -58,3 +58,11 @@ def test_requested_lengths_are_kept(seeds_dir) -> None:  # type: ignore[no-untyp
     for words in (100, 250, 400):
         b = brief(articles, words=words)
         assert 0.9 * words <= b.word_count <= 1.1 * words, (words, b.word_count)
+
+
+def test_photo_captions_are_not_candidates() -> None:
+    assert not is_candidate(
+        "Mark Karpeles, center, chief executive of defunct bitcoin exchange Mt Gox, attends a "
+        "news conference in Tokyo, Japan July 11, 2017. REUTERS/Toru Hanai"
+    )
+    assert not is_candidate("Rescue workers search the rubble in Ankara. (AP Photo/Burhan Ozbilici)")

@@ -116,7 +116,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
             r"^(featured |file |top )?(image|photo|picture|pic|video)s?( courtesy| credit|:| by| -)"
             r"|courtesy of (the )?(ap|reuters|afp|getty|associated press)\b"
             r"|(\(|\[)(ap|afp|reuters|getty( images)?|epa|shutterstock)( photo)?[^)\]]*(\)|\])\s*$"
-            r"|(/|\|) ?(ap|afp|reuters|getty images|epa)( photo)?\s*$|^image copyright\b",
+            r"|(/|\|) ?(ap|afp|reuters|getty images|epa)( photo)?\s*$|^image copyright\b"
+            r"|\b(reuters|ap photo|afp|getty images|epa|photo)/ ?[A-Z][\w.' -]{2,40}$",
             re.I,
         ),
         40,

@@ -58,6 +58,11 @@ _DATELINE = re.compile(
     r"|[A-Z][A-Z]+(?: [A-Z][A-Z]+)*\s*,?\s*(?:\([^)]{1,30}\)\s*)?:\s+"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?:\s+(?=[A-Z]))"
 )
+# photo captions: "Mark Karpeles, center, attends ... REUTERS/Toru Hanai"
+_CAPTION = re.compile(
+    r"\b(REUTERS|AP Photo|AFP|Getty Images|EPA|Photo)\s?/|\((AP|AFP|Reuters) Photo\b"
+    r"|\bPhoto(graph)?:|, (left|right|center|centre|second from (left|right)),",
+)
 _STARTS_WELL = re.compile(r"^[\"“‘']?[A-Z0-9]")
 _ENDS_WELL = re.compile(r"[.!?][\"”’')\]]*$")
 
@@ -111,6 +116,7 @@ def is_candidate(text: str) -> bool:
         and _ENDS_WELL.search(text) is not None
         and _quotes_balanced(text)
         and _PRONOUN_OPENERS.match(text) is None
+        and _CAPTION.search(text) is None
         and "http" not in text
         and "|" not in text
     )
