@@ -61,7 +61,8 @@ _DATELINE = re.compile(
 # photo captions: "Mark Karpeles, center, attends ... REUTERS/Toru Hanai"
 _CAPTION = re.compile(
     r"\b(REUTERS|AP Photo|AFP|Getty Images|EPA|Photo)\s?/|\((AP|AFP|Reuters) Photo\b"
-    r"|\bPhoto(graph)?:|, (left|right|center|centre|second from (left|right)),",
+    r"|\bPhoto(graph)?:|, (left|right|center|centre|second from (left|right)),"
+    r"|\bfile photo\b|^FILE\s*[-–—]|\bBy [A-Z]{2,}(?: [A-Z][A-Z.]*)+",
 )
 _STARTS_WELL = re.compile(r"^[\"“‘']?[A-Z0-9]")
 _ENDS_WELL = re.compile(r"[.!?][\"”’')\]]*$")
@@ -95,6 +96,10 @@ class Weights:
 
 def strip_dateline(text: str) -> tuple[str, int]:
     """Remove a leading dateline ("WASHINGTON — "); return the text and how many chars went."""
+    dash = re.match(r"^[–—-]+\s+", text)
+    if dash:
+        rest, cut = strip_dateline(text[dash.end() :])
+        return rest, dash.end() + cut
     m = _DATELINE.match(text)
     if m and m.end() < len(text) - 20:
         return text[m.end() :], m.end()
@@ -213,12 +218,19 @@ def prepare_features(
     for s in sentences:
         article_lengths[s.article_id] = max(article_lengths.get(s.article_id, 0), s.index + 1)
     index = np.array([s.index for s in pool], dtype=float)
+    # rank among the article's candidates: captions and bylines before the lede
+    # do not push the lede down
+    seen: dict[str, int] = {}
+    rank = np.zeros(n)
+    for k, s in enumerate(pool):
+        rank[k] = seen.get(s.article_id, 0)
+        seen[s.article_id] = int(rank[k]) + 1
     lengths = np.array([article_lengths[s.article_id] for s in pool], dtype=float)
     features = np.column_stack(
         [
-            1.0 / (1.0 + index),
+            1.0 / (1.0 + rank),
             index / np.maximum(lengths, 1),
-            (index == 0).astype(float),
+            (rank == 0).astype(float),
             np.array([len(t.split()) for t in texts]) / 30.0,
             centroid_sim,
             support,
