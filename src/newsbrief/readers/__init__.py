@@ -18,7 +18,7 @@ from newsbrief.errors import InputError
 from newsbrief.model import Article, Problem
 from newsbrief.readers import html, jsonl, text
 
-__all__ = ["DEFAULT_MAX_BYTES", "ReadResult", "decode", "read_paths"]
+__all__ = ["DEFAULT_MAX_BYTES", "ReadResult", "decode", "read_bytes", "read_file", "read_paths"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are rejected: no single news article comes near it."""
@@ -84,28 +84,35 @@ def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) ->
             problems.append(Problem(name, "no such file or folder"))
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-    """Read one file with the reader its name calls for."""
-    origin = str(path)
-    result = ReadResult()
-    size = path.stat().st_size
-    if size > max_bytes:
+def read_bytes(
+    data: bytes, origin: str, max_bytes: int = DEFAULT_MAX_BYTES, unknown_as_text: bool = True
+) -> ReadResult:
+    """Read one file's bytes with the reader its name (``origin``) calls for.
+
+    A name with no known suffix is read as plain text, or rejected when
+    ``unknown_as_text`` is false (uploads, where the name is all we know).
+    """
+    if len(data) > max_bytes:
         raise InputError(
             origin,
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
             "(raise it with --max-bytes)",
         )
-    suffix = _suffix(path)
-    if suffix in WARC_SUFFIXES:  # streamed: warcio reads plain and gzip archives itself
+    path = Path(origin)
+    result = ReadResult()
+    if _suffix(path) in WARC_SUFFIXES:  # warcio reads plain and gzip archives itself
         from newsbrief.readers.warc import read_warc
 
-        articles, problems = read_warc(path.read_bytes(), origin)
+        articles, problems = read_warc(data, origin)
         result.articles.extend(articles)
         result.problems.extend(problems)
         return result
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
+    if path.suffix.lower() == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(origin, f"not a readable gzip file ({exc})") from None
+    suffix = _suffix(path)
     if suffix in FEED_SUFFIXES:
         from newsbrief.readers.feeds import read_feed
 
@@ -118,9 +125,27 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
         articles, problems = jsonl.read_jsonl(decode(data, origin), origin)
         result.articles.extend(articles)
         result.problems.extend(problems)
-    else:
+    elif suffix in TEXT_SUFFIXES or unknown_as_text:
         result.articles.append(text.read_text(decode(data, origin), origin))
+    else:
+        raise InputError(
+            origin,
+            f"unsupported file type {suffix or '(no extension)'!r}: "
+            f"expected one of {', '.join(sorted(KNOWN_SUFFIXES))}",
+        )
     return result
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read one file with the reader its name calls for."""
+    size = path.stat().st_size
+    if size > max_bytes:  # checked before reading: never load a huge file into memory
+        raise InputError(
+            str(path),
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            "(raise it with --max-bytes)",
+        )
+    return read_bytes(path.read_bytes(), str(path), max_bytes)
 
 
 def read_paths(
