@@ -1,0 +1,12 @@
+"""The web interface (``newsbrief serve``); needs the extra: ``pip install 'newsbrief[web]'``.
+
+``create_app`` builds the ASGI app over a store (or none: then only the brief form
+works); ``serve`` runs it with uvicorn.
+"""
+
+from __future__ import annotations
+
+from newsbrief.web.app import StoryStore, WebSettings, create_app, story_rows
+from newsbrief.web.server import serve
+
+__all__ = ["StoryStore", "WebSettings", "create_app", "serve", "story_rows"]

@@ -1,0 +1,467 @@
+"""The web interface: routes and templates over the library calls the CLI makes, nothing more.
+
+Pages (HTML, no script at all) and the JSON API beside them::
+
+    GET  /                     stories, newest first; ?q= searches titles and text
+    GET  /stories/{id}         a story's brief, its sources side by side
+    GET  /brief                a form: paste text or upload files
+    POST /brief                the brief of what was posted, at once
+    GET  /api/stories          the stories as JSON
+    GET  /api/stories/{id}     a story's brief as JSON (schema ``newsbrief.brief/1``)
+    POST /api/brief            the brief of posted text or files, as JSON
+    GET  /openapi.json         the API's OpenAPI description
+
+Safety: templates autoescape every value; every response carries a Content-Security-Policy
+that allows no script and no request to another host; request bodies over
+``WebSettings.max_body_bytes`` get a 413; bad input gets a 400 that says why, an unknown
+story a 404, and an unexpected failure a plain 500 page (the traceback goes to the log only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+from typing import Annotated, Any, Protocol
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsbrief import __version__
+from newsbrief.errors import NewsbriefError, NoArticlesError, SettingsError
+from newsbrief.model import Article, Brief, Problem
+from newsbrief.pipeline import Settings, brief
+from newsbrief.render import to_dict
+from newsbrief.web.cache import BriefCache, RenderedBrief
+from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
+from newsbrief.web.views import StoryRow, brief_view, plain
+
+__all__ = ["StoryStore", "WebSettings", "create_app", "story_rows"]
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+"""No script runs and nothing loads from another host, whatever an article holds."""
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+STATIC = Path(__file__).parent / "static"
+MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Asset:
+    body: bytes
+    media_type: str
+
+
+@cache
+def _assets() -> dict[str, _Asset]:
+    """The stylesheet and icon, read once: served from memory, cached by browsers."""
+    found = {
+        p.name: _Asset(p.read_bytes(), MEDIA_TYPES[p.suffix])
+        for p in sorted(STATIC.glob("*")) if p.suffix in MEDIA_TYPES
+    }
+    if "app.css" not in found:
+        raise RuntimeError(f"{STATIC}/app.css is missing: the package was installed without "
+                           "its web files (package data web/static/*)")
+    return found
+
+
+@cache
+def asset_version() -> str:
+    """A hash of the static files, added to their URLs so that a new version is fetched."""
+    digest = hashlib.sha256()
+    for name, asset in sorted(_assets().items()):
+        digest.update(name.encode() + asset.body)
+    return digest.hexdigest()[:12]
+
+
+Limit = Annotated[int, Query(ge=1, le=500, description="stories per page")]
+Offset = Annotated[int, Query(ge=0, description="stories to skip")]
+Search = Annotated[str | None, Query(max_length=200, description="words in titles or text")]
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """Limits and defaults of the web interface, checked once when made."""
+
+    words: int = 250
+    """Length of every brief the server writes, in words."""
+    max_body_bytes: int = 5_000_000
+    """Largest request body accepted (all pasted text and files together)."""
+    max_files: int = 50
+    max_concurrent_posts: int = 2
+    """Posted briefs computed at once; more wait, so uploads cannot starve the story pages."""
+    page_size: int = 50
+    cache_size: int = 256
+    """Stories whose rendered brief is kept in memory."""
+    fresh_seconds: float = 2.0
+    """How long a cached brief is served before the store is asked whether its story changed."""
+
+    def __post_init__(self) -> None:
+        Settings(words=self.words)  # the library checks the range and says why
+        for name in ("max_body_bytes", "max_files", "max_concurrent_posts", "page_size",
+                     "cache_size"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.fresh_seconds < 0:
+            raise SettingsError(f"fresh_seconds must not be negative, got {self.fresh_seconds}")
+
+
+class StoryStore(Protocol):
+    """What the web layer needs of ``newsbrief.store.Store`` (``SQLiteStore`` has it)."""
+
+    def stories(
+        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
+    ) -> Sequence[Any]: ...
+
+    def articles(self, story_id: str) -> Sequence[Article]: ...
+
+
+def story_rows(store: StoryStore, limit: int, offset: int, query: str | None) -> list[StoryRow]:
+    """The stories page's rows, most recently updated story first.
+
+    The one place that knows the store's ``StoryInfo`` records.
+    """
+    return [
+        StoryRow(
+            id=str(info.id),
+            label=info.headline or info.label or f"Story {info.id}",
+            terms=info.label if info.headline else "",
+            articles=info.size,
+            sources=info.sources,
+            first=info.first,
+            last=info.last,
+        )
+        for info in store.stories(limit=limit, offset=offset, query=query, order="recent")
+    ]
+
+
+@cache
+def _templates() -> Environment:
+    env = Environment(
+        loader=PackageLoader("newsbrief.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    env.globals["asset_version"] = asset_version()
+    return env
+
+
+def render_page(template: str, **context: Any) -> str:
+    """One page from ``web/templates``; every value is escaped unless marked safe."""
+    return _templates().get_template(template).render(**context)
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, default=plain).encode()
+
+
+class _Limits:
+    """ASGI middleware: security headers on every response; a 413 for an oversized body."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            await self._too_large(scope, send_with_headers)
+            return
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                raise _BodyTooLarge(self.max_body_bytes)
+            return message
+
+        try:
+            await self.app(scope, counted_receive, send_with_headers)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._too_large(scope, send_with_headers)
+
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        error = _BodyTooLarge(self.max_body_bytes)
+        response = _error_response(scope["path"], 413, str(error.detail))
+        await response(scope, _no_body, send)
+
+
+class _BodyTooLarge(HTTPException):
+    # An HTTPException, so that FastAPI's body parsing passes it on instead of
+    # turning it into "There was an error parsing the body".
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body is over the {limit:,}-byte limit")
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _error_response(
+    path: str, status: int, message: str, problems: Sequence[Problem] = ()
+) -> Response:
+    """A JSON error under ``/api/``, an HTML page elsewhere; never a traceback."""
+    if path.startswith("/api/") or path == "/openapi.json":
+        body: dict[str, Any] = {"error": message, "status": status}
+        if problems:
+            body["problems"] = [{"origin": p.origin, "message": p.message} for p in problems]
+        return JSONResponse(body, status_code=status)
+    html = render_page("error.html.j2", status=status, message=message, problems=problems)
+    return HTMLResponse(html, status_code=status)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
+        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg")))
+    return "bad request: " + "; ".join(parts)
+
+
+def _form_schema() -> dict[str, Any]:
+    """OpenAPI description of the brief form, parsed by hand to set its limits."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "text": {
+                                "type": "string",
+                                "description": "Articles as plain text, separated by lines "
+                                "of '---'; or JSON lines (one article object a line).",
+                            },
+                            "words": {"type": "integer", "minimum": 20, "maximum": 5000,
+                                      "description": "summary length in words"},
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "Article files: "
+                                + ", ".join(ACCEPTED_SUFFIXES),
+                            },
+                        },
+                    }
+                }
+            },
+        }
+    }
+
+
+def create_app(
+    store: StoryStore | None = None, settings: WebSettings | None = None
+) -> FastAPI:
+    """The ASGI app. Without a store, the stories pages say so and the brief form still works."""
+    settings = settings or WebSettings()
+    briefs = BriefCache(settings.cache_size, settings.fresh_seconds)
+    posting = asyncio.Semaphore(settings.max_concurrent_posts)
+    app = FastAPI(
+        title="newsbrief",
+        version=__version__,
+        description="Many articles about one story in, one short sourced brief out. "
+        "Brief JSON follows schema `newsbrief.brief/1` (docs/schema.md).",
+        docs_url=None,  # Swagger UI loads scripts from a CDN: nothing may leave the machine
+        redoc_url=None,
+    )
+    app.state.briefs = briefs
+    app.add_middleware(_Limits, max_body_bytes=settings.max_body_bytes)
+    assets = _assets()
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error_response(request.url.path, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return _error_response(request.url.path, 400, _validation_message(exc))
+
+    @app.exception_handler(NewsbriefError)
+    async def input_error(request: Request, exc: NewsbriefError) -> Response:
+        return _error_response(request.url.path, 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette re-raises after this response is sent; uvicorn logs the traceback.
+        return _error_response(request.url.path, 500, "internal error: the server log says more")
+
+    def need_store() -> StoryStore:
+        if store is None:
+            raise HTTPException(404, "no story store: start the server with --db FILE")
+        return store
+
+    def make_brief(story_id: str, articles: tuple[Article, ...]) -> RenderedBrief:
+        # As newsbrief.store.brief_story does, from the articles the cache is keyed on.
+        result = brief(articles, settings=Settings(words=settings.words))
+        result.story = story_id
+        return RenderedBrief(
+            articles=articles,
+            html=render_page("story.html.j2", view=brief_view(result)).encode(),
+            json=_json_bytes(to_dict(result)),
+        )
+
+    async def story_brief(story_id: str) -> RenderedBrief:
+        async def load() -> tuple[Article, ...]:
+            articles = tuple(await run_in_threadpool(need_store().articles, story_id))
+            if not articles:
+                raise HTTPException(404, f"no story {story_id!r}")
+            return articles
+
+        return await briefs.get(story_id, load, partial(make_brief, story_id))
+
+    async def rows(q: str | None, limit: int, offset: int) -> list[StoryRow]:
+        query = q.strip() if q and q.strip() else None
+        return await run_in_threadpool(story_rows, need_store(), limit, offset, query)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def stories_page(q: Search = None, offset: Offset = 0) -> HTMLResponse:
+        found = None if store is None else await rows(q, settings.page_size, offset)
+        html = render_page(
+            "stories.html.j2", stories=found, q=q or "", offset=offset,
+            page_size=settings.page_size,
+        )
+        return HTMLResponse(html)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def story_page(story_id: str) -> Response:
+        return Response((await story_brief(story_id)).html, media_type="text/html")
+
+    @app.get("/brief", response_class=HTMLResponse, include_in_schema=False)
+    async def brief_form() -> HTMLResponse:
+        return HTMLResponse(render_page("new.html.j2", limits=settings, accepted=ACCEPTED_SUFFIXES))
+
+    async def posted_brief(request: Request) -> Brief:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            raise HTTPException(
+                415, f"expected a form (multipart/form-data with fields text, files, words), "
+                f"got {kind or 'no content type'}",
+            )
+        try:
+            form = await request.form(
+                max_files=settings.max_files,
+                max_fields=10,
+                max_part_size=settings.max_body_bytes,
+            )
+        except MultiPartException as exc:
+            raise HTTPException(400, f"bad form data: {exc.message}") from None
+        text = form.get("text")
+        words = form.get("words")
+        try:
+            length = int(words) if isinstance(words, str) and words.strip() else settings.words
+        except ValueError:
+            raise HTTPException(400, f"words must be a whole number, got {words!r}") from None
+        uploads = [
+            Upload(item.filename or "upload", await item.read())
+            for item in form.getlist("files")
+            if isinstance(item, UploadFile) and (item.filename or item.size)
+        ]
+        await form.close()
+        read = read_posted(text if isinstance(text, str) else "", uploads, settings.max_body_bytes)
+        if not read.articles:
+            raise _NothingToBrief(read.problems)
+        options = Settings(words=length)
+        async with posting:
+            return await run_in_threadpool(
+                brief, read.articles, settings=options, problems=read.problems
+            )
+
+    @app.post("/brief", response_class=HTMLResponse, include_in_schema=False)
+    async def brief_page(request: Request) -> HTMLResponse:
+        try:
+            result = await posted_brief(request)
+        except _NothingToBrief as exc:
+            html = render_page(
+                "new.html.j2", limits=settings, accepted=ACCEPTED_SUFFIXES,
+                problems=exc.problems,
+            )
+            return HTMLResponse(html, status_code=400)
+        return HTMLResponse(render_page("story.html.j2", view=brief_view(result)))
+
+    @app.get("/api/stories", summary="List stories, newest first")
+    async def api_stories(
+        q: Search = None, limit: Limit = 50, offset: Offset = 0
+    ) -> dict[str, Any]:
+        found = await rows(q, limit, offset)
+        return {"stories": [r.to_dict() for r in found], "limit": limit, "offset": offset}
+
+    @app.get(
+        "/api/stories/{story_id}",
+        summary="A story's brief (schema newsbrief.brief/1)",
+        responses={404: {"description": "no such story"}},
+    )
+    async def api_story(story_id: str) -> Response:
+        return Response((await story_brief(story_id)).json, media_type="application/json")
+
+    @app.post(
+        "/api/brief",
+        summary="Brief posted text or files (schema newsbrief.brief/1)",
+        openapi_extra=_form_schema(),
+        responses={400: {"description": "no usable article; the problems say why"},
+                   413: {"description": "request body too large"}},
+    )
+    async def api_brief(request: Request) -> Response:
+        try:
+            result = await posted_brief(request)
+        except _NothingToBrief as exc:
+            return _error_response(request.url.path, 400, str(exc), exc.problems)
+        return Response(_json_bytes(to_dict(result)), media_type="application/json")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Response:
+        asset = assets.get(name)
+        if asset is None:
+            raise HTTPException(404, f"no file {name!r}")
+        return Response(asset.body, media_type=asset.media_type,
+                        headers={"cache-control": "public, max-age=31536000, immutable"})
+
+    @app.get("/healthz", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+class _NothingToBrief(NoArticlesError):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("input", "no usable article in what was posted")
+        self.problems = list(problems)
+

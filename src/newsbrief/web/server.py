@@ -1,0 +1,55 @@
+"""Run the web app with uvicorn: loopback by default, the store opened once."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from pathlib import Path
+
+from newsbrief.errors import SettingsError, StoreError
+from newsbrief.store import SQLiteStore, open_store
+from newsbrief.web.app import WebSettings, create_app
+
+__all__ = ["open_existing_store", "serve"]
+
+log = logging.getLogger("newsbrief.web")
+
+
+def open_existing_store(path: str | os.PathLike[str]) -> SQLiteStore:
+    """The story store at ``path``; a ``StoreError`` rather than a new empty store if none."""
+    if not Path(path).is_file():
+        raise StoreError(
+            f"{os.fspath(path)}: no such store (create it with `newsbrief ingest --db {path}`)"
+        )
+    return open_store(Path(path))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    db: str | os.PathLike[str] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    settings: WebSettings | None = None,
+) -> None:
+    """Serve the stories in ``db`` (or only the brief form, without one) until interrupted."""
+    import uvicorn
+
+    if not 0 <= port <= 65535:
+        raise SettingsError(f"port must be between 0 and 65535, got {port}")
+    if not _is_loopback(host):
+        log.warning("serving on %s: other machines can reach this server", host)
+    store = open_existing_store(db) if db is not None else None
+    try:
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="info")
+    finally:
+        if store is not None:
+            store.close()
