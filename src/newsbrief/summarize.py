@@ -3,12 +3,13 @@
 1. *Candidates*: sentences that can stand alone in a brief: whole sentences of
    8-60 words, closed quotes, no headline or dateline, no opening pronoun whose
    referent the reader would not have.
-2. *Features*: TF-IDF vectors of word stems (scikit-learn, NLTK's Snowball) give each candidate its position
-   in its article, its similarity to the story's centroid (every independent
-   source weighted once, so ten copies of a wire report do not outvote the
-   rest), its *support* (how many other independent sources carry a close
-   paraphrase), how widely its words and word pairs are shared across sources,
-   and its centrality among the other sentences (``FEATURES``).
+2. *Features*: TF-IDF vectors of word stems (scikit-learn, NLTK's Snowball)
+   give each candidate its position in its article, its similarity to the
+   story's centroid (every independent source weighted once, so ten copies
+   of a wire report do not outvote the rest), its *support* (how many other
+   independent sources carry a close paraphrase), how widely its words and
+   word pairs are shared across sources, and its centrality among the other
+   sentences (``FEATURES``).
 3. *Salience*: a linear model over those features, learned from the Multi-News
    validation clusters and their human summaries by
    ``evaluation/train_scorer.py`` and shipped as ``data/scorer.json``.
