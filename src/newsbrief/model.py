@@ -10,7 +10,7 @@ spans point into ``CleanArticle.text``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +173,13 @@ class Brief:
     story: str | None = None
     extras: dict[str, object] = field(default_factory=dict)
     """Optional sections (quotes, disputes, ...) added by later stages, by name."""
+    quotes: list[Quote] = field(default_factory=list)
+    """Who said what, each statement once with every outlet that reports it."""
+    disputes: list[Dispute] = field(default_factory=list)
+    additions: list[Addition] = field(default_factory=list)
+    """Per source, the sentences only it reports, most important first."""
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    """Dated events in date order."""
 
     @property
     def title(self) -> str | None:
@@ -225,3 +232,135 @@ class Brief:
     @property
     def word_count(self) -> int:
         return sum(len(s.text.split()) for s in self.summary)
+
+
+# --- Sections of issue 4: quotes, disputes, what each source adds, timeline ---
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One reported statement in one article: who made it, the verb, and what was said.
+
+    Offsets point into ``CleanArticle.text``; ``speaker_start`` is None when the
+    speaker is carried over from an earlier quote (a quote that goes on).
+    """
+
+    article_id: str
+    sentence_id: str
+    """Sentence that holds the cue (for a quote that goes on: the quote's first sentence)."""
+    sentence: str
+    """The text around the statement, as evidence (whitespace collapsed)."""
+    speaker: str | None
+    """Fullest name found for the speaker, else the description as written;
+    None when the speaker could not be resolved (a pronoun with no antecedent)."""
+    speaker_text: str
+    """The speaker as the sentence writes it: "he", "Mr. Spicer", "the ministry"."""
+    speaker_start: int | None
+    speaker_end: int | None
+    role: str | None
+    """The speaker's role when the cluster gives one: "White House press secretary"."""
+    cue: str
+    """The reporting verb as written ("said", "according to"); empty for a quote that goes on."""
+    cue_lemma: str
+    cue_start: int
+    cue_end: int
+    content: str
+    content_start: int
+    content_end: int
+    kind: str
+    """``direct`` (all in quote marks), ``mixed`` (partly quoted) or ``indirect``."""
+    denial: bool = False
+    """True when the statement denies or negates (a denial cue, a negated clause, "rubbish")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A statement as the brief shows it: one speaker, one wording, every outlet that reports it."""
+
+    speaker: str
+    role: str | None
+    cue: str
+    text: str
+    kind: str
+    reports: tuple[Attribution, ...]
+    """Every report of the statement, the one whose wording is shown first."""
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.article_id for r in self.reports))
+
+    @property
+    def paraphrased_in(self) -> tuple[str, ...]:
+        """Articles that report a quoted statement only in their own words (or partly quoted)."""
+        if self.kind != "direct":
+            return ()
+        quoted = {r.article_id for r in self.reports if r.kind == "direct"}
+        return tuple(a for a in self.article_ids if a not in quoted)
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """One side of a dispute as one speaker takes it, with the statements that show it."""
+
+    speaker: str
+    statements: tuple[Attribution, ...]
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.article_id for s in self.statements))
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """A claim that some sources (or the people they report) make and others deny."""
+
+    claim: str
+    """The claim in the words of its best-supported statement."""
+    claimed_by: tuple[Stance, ...]
+    denied_by: tuple[Stance, ...]
+    similarity: float
+    """Highest similarity between a claim and a denial that put them together."""
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """A sentence whose content only one source reports (a copy and its original are one)."""
+
+    source_group: tuple[str, ...]
+    """Article ids of the source: the article and its copies."""
+    sentence: Sentence
+    score: float
+    """Importance: similarity to the story as a whole (higher is more central)."""
+    closest: float
+    """Highest similarity to any sentence of another source (low: nobody else has it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression in a sentence, resolved to a calendar date."""
+
+    article_id: str
+    sentence_id: str
+    expression: str
+    start: int
+    end: int
+    sentence: str
+    basis: str
+    """What a relative date was resolved against: ``absolute`` (the text gives the
+    year), ``publication date``, or ``story date`` (another article's date)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event: the day (or week, month, year) and every sentence that reports it."""
+
+    date: date
+    granularity: str
+    """``day``, ``week``, ``month`` or ``year``: how precise ``date`` is."""
+    text: str
+    """The event in the words of its first report."""
+    mentions: tuple[DateMention, ...]
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.article_id for m in self.mentions))

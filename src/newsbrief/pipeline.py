@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from newsbrief.additions import source_additions
 from newsbrief.clean import clean_all
 from newsbrief.copies import find_copies
+from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
-from newsbrief.model import Article, Brief, Problem
+from newsbrief.model import Article, Brief, Problem, Sentence
+from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.readers import DEFAULT_MAX_BYTES, read_paths
 from newsbrief.sentences import split_sentences
 from newsbrief.summarize import Weights, summarize
+from newsbrief.timeline import build_timeline
 
-__all__ = ["Settings", "brief", "brief_paths"]
+__all__ = ["Settings", "brief", "brief_paths", "prepare"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +31,9 @@ class Settings:
     words: int = 250
     max_bytes: int = DEFAULT_MAX_BYTES
     copy_threshold: float = 0.5
-    weights: Weights = Weights()
+    weights: Weights = field(default_factory=Weights)
+    sections: bool = True
+    """Add quotes, disputes, what each source adds and the timeline (parses some sentences)."""
 
     def __post_init__(self) -> None:
         if not 20 <= self.words <= 5000:
@@ -44,6 +50,45 @@ def _with_ids(articles: Sequence[Article]) -> list[Article]:
     return [a if a.id == f"a{i}" else replace(a, id=f"a{i}") for i, a in enumerate(articles)]
 
 
+def prepare(
+    articles: Iterable[Article],
+    settings: Settings | None = None,
+    problems: Sequence[Problem] = (),
+) -> tuple[Brief, list[Sentence]]:
+    """Read -> clean -> find copies -> split: a brief with no summary yet, and its sentences.
+
+    Raises ``NoArticlesError`` when there is nothing to brief.
+    """
+    settings = settings or Settings()
+    arts = _with_ids(list(articles))
+    notes = list(problems)
+    if not arts:
+        raise NoArticlesError("input", "no article to brief")
+    if len(arts) == 1:
+        notes.append(
+            Problem(arts[0].origin, "only one article: the brief rests on a single source",
+                    fatal=False)
+        )
+    cleaned = clean_all(arts)
+    for c in cleaned:
+        if not c.paragraphs:
+            notes.append(
+                Problem(c.article.origin, "nothing left after cleaning (all boilerplate)",
+                        fatal=False)
+            )
+    copies, syndication = find_copies(cleaned, threshold=settings.copy_threshold)
+    result = Brief(
+        articles=cleaned,
+        summary=[],
+        copies=copies,
+        syndication=syndication,
+        problems=notes,
+        words=settings.words,
+        story=arts[0].story,
+    )
+    return result, split_sentences(cleaned)
+
+
 def brief(
     articles: Iterable[Article],
     words: int = 250,
@@ -56,34 +101,20 @@ def brief(
     from files). Raises ``NoArticlesError`` when there is nothing to brief.
     """
     settings = settings or Settings(words=words)
-    arts = _with_ids(list(articles))
-    notes = list(problems)
-    if not arts:
-        raise NoArticlesError("input", "no article to brief")
-    if len(arts) == 1:
-        notes.append(
-            Problem(arts[0].origin, "only one article: the brief rests on a single source",
-                    fatal=False)
-        )
-    cleaned = clean_all(arts)
-    empty = [c for c in cleaned if not c.paragraphs]
-    for c in empty:
-        notes.append(
-            Problem(c.article.origin, "nothing left after cleaning (all boilerplate)", fatal=False)
-        )
-    copies, syndication = find_copies(cleaned, threshold=settings.copy_threshold)
-    result = Brief(
-        articles=cleaned,
-        summary=[],
-        copies=copies,
-        syndication=syndication,
-        problems=notes,
-        words=settings.words,
-        story=arts[0].story,
-    )
-    sentences = split_sentences(cleaned)
+    result, sentences = prepare(articles, settings, problems)
     result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights)
+    if settings.sections:
+        _add_sections(result, sentences)
     return result
+
+
+def _add_sections(result: Brief, sentences: Sequence[Sentence]) -> None:
+    """Quotes -> disputes (built on the quotes) -> what each source adds -> timeline."""
+    attributions = find_attributions(result.articles, sentences)
+    result.quotes = group_quotes(attributions)
+    result.disputes = find_disputes(attributions)
+    result.additions = source_additions(sentences, result.source_groups)
+    result.timeline = build_timeline(result.articles, sentences)
 
 
 def brief_paths(

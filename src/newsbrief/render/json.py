@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
-from newsbrief.model import Brief
+from newsbrief.model import Brief, Stance
 from newsbrief.render.common import copy_of
+from newsbrief.timeline import date_label
 
 SCHEMA = "newsbrief.brief/1"
 
@@ -85,7 +87,65 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "problems": [
             {"origin": p.origin, "message": p.message, "fatal": p.fatal} for p in brief.problems
         ],
+        **_sections(brief),
         **{name: value for name, value in brief.extras.items()},
+    }
+
+
+def _stance(st: Stance) -> dict[str, Any]:
+    return {"speaker": st.speaker, "article_ids": list(st.article_ids),
+            "statements": [asdict(s) for s in st.statements]}
+
+
+def _sections(brief: Brief) -> dict[str, Any]:
+    """Quotes, disputes, what each source adds and the timeline; offsets into cleaned text."""
+    return {
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "role": q.role,
+                "cue": q.cue,
+                "text": q.text,
+                "kind": q.kind,
+                "article_ids": list(q.article_ids),
+                "paraphrased_in": list(q.paraphrased_in),
+                "reports": [asdict(r) for r in q.reports],
+            }
+            for q in brief.quotes
+        ],
+        "disputes": [
+            {
+                "claim": d.claim,
+                "similarity": d.similarity,
+                "claimed_by": [_stance(st) for st in d.claimed_by],
+                "denied_by": [_stance(st) for st in d.denied_by],
+            }
+            for d in brief.disputes
+        ],
+        "additions": [
+            {
+                "source_group": list(a.source_group),
+                "article_id": a.sentence.article_id,
+                "sentence_id": a.sentence.id,
+                "start": a.sentence.start,
+                "end": a.sentence.end,
+                "text": a.sentence.text,
+                "score": a.score,
+                "closest": a.closest,
+            }
+            for a in brief.additions
+        ],
+        "timeline": [
+            {
+                "date": ev.date.isoformat(),
+                "granularity": ev.granularity,
+                "label": date_label(ev),
+                "text": ev.text,
+                "article_ids": list(ev.article_ids),
+                "mentions": [asdict(m) for m in ev.mentions],
+            }
+            for ev in brief.timeline
+        ],
     }
 
 

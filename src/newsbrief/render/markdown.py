@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from newsbrief.model import Brief
+from collections.abc import Iterable
+
+from newsbrief.model import Attribution, Brief
 from newsbrief.render.common import copied_passages, copy_of, source_numbers
+from newsbrief.timeline import date_label
+
+MAX_QUOTES = 12
+MAX_DATES = 15
+EVENTS_PER_DATE = 4
 
 
 def to_markdown(brief: Brief, show_removed: bool = False) -> str:
@@ -39,6 +46,10 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
                 f"- [{num[copy_id]}] {brief.article(copy_id).source} repeats {n} passage(s) "
                 f"of [{num[orig_id]}] {brief.article(orig_id).source}"
             )
+    # after the source list, so that the citation numbers in them are already known
+    sections = _sections(brief, num)
+    if sections:
+        lines += ["", *sections[:-1]] if sections[-1] == "" else ["", *sections]
     removed = [r for a in brief.articles for r in a.removed]
     lines += ["", "## Removed as boilerplate", ""]
     if show_removed:
@@ -61,3 +72,78 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
 def _one_line(text: str, limit: int = 160) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _cites(num: dict[str, int], article_ids: Iterable[str]) -> str:
+    return "".join(f"[{n}]" for n in sorted({num[a] for a in article_ids}))
+
+
+def _statement(s: Attribution) -> str:
+    """A statement as the article gives it: quoted words in quote marks, else with its verb."""
+    if s.kind == "direct":
+        return f"“{s.content}”"
+    return f"{s.cue} {s.content}" if s.cue else s.content
+
+
+def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
+    """Quotes, disputes, what each source adds, and the timeline (issue 4)."""
+    lines: list[str] = []
+    if brief.quotes:
+        lines += ["## Quotes", ""]
+        for q in brief.quotes[:MAX_QUOTES]:
+            role = f" ({q.role})" if q.role else ""
+            words = f"“{q.text}”" if q.kind == "direct" else q.text
+            quoted = [r.article_id for r in q.reports if r.article_id not in q.paraphrased_in]
+            note = f"; paraphrased in {_cites(num, q.paraphrased_in)}" if q.paraphrased_in else ""
+            lines.append(f"- **{q.speaker}**{role} {q.cue or 'said'}: {words} "
+                         f"{_cites(num, quoted)}{note}")
+        if len(brief.quotes) > MAX_QUOTES:
+            lines.append(f"- … {len(brief.quotes) - MAX_QUOTES} more in the JSON output")
+        lines.append("")
+    if brief.disputes:
+        lines += ["## Disputes", ""]
+        for d in brief.disputes:
+            lines.append(f"**Claim** ({d.claimed_by[0].speaker}): {d.claim}")
+            lines.append("")
+            for label, stances in (("Claimed by", d.claimed_by), ("Denied by", d.denied_by)):
+                for st in stances:
+                    unique: dict[str, Attribution] = {}
+                    for s in st.statements:
+                        unique.setdefault(s.content, s)
+                    shown = "; ".join(
+                        f"{_statement(s)} {_cites(num, [s.article_id])}"
+                        for s in list(unique.values())[:3]
+                    )
+                    lines.append(f"- {label} **{st.speaker}** {_cites(num, st.article_ids)}: "
+                                 f"{shown}")
+            lines.append("")
+    if brief.additions:
+        lines += ["## What each source adds", ""]
+        current: tuple[str, ...] | None = None
+        for a in brief.additions:
+            if a.source_group != current:
+                if current is not None:
+                    lines.append("")
+                current = a.source_group
+                names = ", ".join(dict.fromkeys(brief.article(x).source for x in current))
+                lines += [f"**{_cites(num, current)} {names}**", ""]
+            lines.append(f"- {a.sentence.text} {_cites(num, [a.sentence.article_id])}")
+        lines.append("")
+    if brief.timeline:
+        lines += ["## When", ""]
+        dates: dict[str, list[str]] = {}
+        for ev in brief.timeline:
+            label = date_label(ev)
+            if label not in dates and len(dates) >= MAX_DATES:
+                continue
+            events = dates.setdefault(label, [])
+            if len(events) < EVENTS_PER_DATE:
+                inferred = all(m.basis == "story date" for m in ev.mentions)
+                note = " (date from the other articles' publication date)" if inferred else ""
+                events.append(f"{ev.text} {_cites(num, ev.article_ids)} "
+                              f"(“{ev.mentions[0].expression}”{note})")
+        for label, events in dates.items():
+            lines.append(f"- **{label}**")
+            lines += [f"  - {e}" for e in events]
+        lines.append("")
+    return lines

@@ -1,0 +1,327 @@
+"""Who said what, measured on PolNeAR's gold attributions (issue 4).
+
+    python -m evaluation.quotes_polnear [--data ../shared/data/polnear/dev] [--limit N]
+        [--out evaluation/results]
+    python -m evaluation.quotes_polnear --disputes ../shared/data/multinews/dev100.jsonl
+        [--clusters 20] [--skip 0]
+
+PolNeAR annotates attribution relations in political news (brat ``.ann``):
+a *Content* span (what is attributed, possibly in pieces), a *Source* span (who,
+as written: "he", "Sean Spicer, the White House press secretary") and a *Cue*.
+Two texts are annotated by several annotators; the first annotation file (by
+name) is used.
+
+Systems, on the same text:
+
+* ``newsbrief``: ``newsbrief.quotes.find_attributions`` on the text, one
+  paragraph a line, no cleaning (gold offsets point into the raw text).
+* ``textacy``: ``textacy.extract.triples.direct_quotations`` on the same
+  spaCy model (``en_core_web_sm``), one paragraph at a time (it refuses a text
+  whose quote marks do not pair up; a paragraph that does is skipped, the rest
+  of the text is kept).
+
+Scores, micro-averaged over every relation of every text:
+
+* *content*: predicted content spans against gold content spans.
+* *source*: predicted (source, content) pairs against gold relations with a
+  source; a pair is right when its content matches the relation's content and
+  its source matches the relation's source.
+
+*Exact*: the spans are equal once whitespace, quote marks and punctuation at
+either end and a leading "that" are dropped (a gold content in pieces matches
+when the prediction equals one piece). *Overlap*: the spans share a character.
+Each gold relation matches at most one prediction (greedy, largest overlap first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsbrief.model import Article, CleanArticle, Paragraph
+from newsbrief.quotes import find_attributions
+from newsbrief.sentences import full_pipeline, split_sentences
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polnear" / "dev"
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One attribution: content pieces, source pieces (empty when none)."""
+
+    content: tuple[Span, ...]
+    source: tuple[Span, ...]
+
+
+@dataclass(slots=True)
+class Score:
+    tp: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def read_ann(text: str) -> list[Relation]:
+    """The attribution relations of one brat ``.ann`` file."""
+    spans: dict[str, tuple[Span, ...]] = {}
+    events: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("T"):
+            tid, info, _ = line.split("\t", 2)
+            pieces = info.split(" ", 1)[1]
+            spans[tid] = tuple(
+                (int(a), int(b)) for a, b in (p.split() for p in pieces.split(";"))
+            )
+        elif line.startswith("E"):
+            events.append(line.split("\t")[1])
+    out = []
+    for event in events:
+        content: list[Span] = []
+        source: list[Span] = []
+        for arg in event.split():
+            role, tid = arg.split(":")
+            if role.startswith("Content") and tid in spans:
+                content += spans[tid]
+            elif role == "Source" and tid in spans:
+                source += spans[tid]
+        if content:
+            out.append(Relation(tuple(sorted(content)), tuple(sorted(source))))
+    return out
+
+
+_EDGE = "\"“”‘’'.,;:!?—–-―()[] \n\t"
+
+
+def trim(text: str, span: Span) -> Span:
+    """The span without edge punctuation, quote marks, spaces and a leading "that"."""
+    s, e = span
+    while s < e and text[s] in _EDGE:
+        s += 1
+    while e > s and text[e - 1] in _EDGE:
+        e -= 1
+    if text[s : s + 5].lower() == "that ":
+        s += 5
+    return s, e
+
+
+def _overlap(a: Sequence[Span], b: Sequence[Span]) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def _same(text: str, pred: Span, gold: Sequence[Span], exact: bool) -> int:
+    """Match strength of a predicted span against gold pieces (0: no match)."""
+    if exact:
+        p = trim(text, pred)
+        pieces = [trim(text, g) for g in gold]
+        whole = trim(text, (gold[0][0], gold[-1][1]))
+        return p[1] - p[0] if p in pieces or p == whole else 0
+    return _overlap([pred], gold)
+
+
+def score_doc(
+    text: str,
+    gold: Sequence[Relation],
+    predicted: Sequence[tuple[Span, Span | None]],
+    exact: bool,
+) -> tuple[Score, Score]:
+    """Content and source scores of one text."""
+    content = Score(predicted=len(predicted), gold=len(gold))
+    source = Score(
+        predicted=sum(1 for _, s in predicted if s is not None),
+        gold=sum(1 for g in gold if g.source),
+    )
+    pairs = []
+    for i, (pc, _) in enumerate(predicted):
+        for j, g in enumerate(gold):
+            strength = _same(text, pc, g.content, exact)
+            if strength:
+                pairs.append((strength, i, j))
+    pairs.sort(reverse=True)
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in pairs:
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        content.tp += 1
+        ps = predicted[i][1]
+        if ps is not None and gold[j].source and _same(text, ps, gold[j].source, exact):
+            source.tp += 1
+    return content, source
+
+
+def newsbrief_predictions(text: str) -> list[tuple[Span, Span | None]]:
+    """newsbrief's attributions in a raw text: (content, source) character spans."""
+    paragraphs = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group().strip():
+            paragraphs.append(Paragraph(m.start(), m.end(), m.start(), m.end()))
+    article = Article(id="a0", source="polnear", origin="polnear", text=text)
+    clean = CleanArticle(article=article, text=text, paragraphs=tuple(paragraphs), removed=())
+    sentences = split_sentences([clean])
+    out: list[tuple[Span, Span | None]] = []
+    for a in find_attributions([clean], sentences):
+        src = (
+            (a.speaker_start, a.speaker_end)
+            if a.speaker_start is not None and a.speaker_end is not None
+            else None
+        )
+        out.append(((a.content_start, a.content_end), src))
+    return out
+
+
+def textacy_predictions(text: str) -> list[tuple[Span, Span | None]]:
+    """textacy's direct quotations, one paragraph at a time."""
+    from textacy.extract.triples import direct_quotations
+
+    nlp = full_pipeline()
+    spans = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    out: list[tuple[Span, Span | None]] = []
+    for (offset, _), doc in zip(spans, nlp.pipe([t for _, t in spans]), strict=True):
+        try:
+            triples = list(direct_quotations(doc))
+        except ValueError:
+            continue  # unpaired quote marks in this paragraph
+        for t in triples:
+            content = (offset + t.content.start_char, offset + t.content.end_char)
+            speaker = (
+                offset + t.speaker[0].idx,
+                offset + t.speaker[-1].idx + len(t.speaker[-1]),
+            )
+            out.append((content, speaker))
+    return out
+
+
+SYSTEMS = {"newsbrief": newsbrief_predictions, "textacy": textacy_predictions}
+
+
+def documents(data: Path, limit: int | None = None) -> Iterable[tuple[str, str, list[Relation]]]:
+    """(name, text, gold relations) of each annotated text, the first annotator's."""
+    seen: set[str] = set()
+    for ann in sorted((data / "attributions").glob("*.ann")):
+        name = ann.stem.rsplit("_", 1)[0]
+        txt = data / "text" / f"{name}.txt"
+        if name in seen or not txt.exists():
+            continue
+        seen.add(name)
+        yield name, txt.read_text(encoding="utf-8"), read_ann(ann.read_text(encoding="utf-8"))
+        if limit and len(seen) >= limit:
+            return
+
+
+def evaluate(data: Path, limit: int | None = None) -> dict[str, dict[str, Score]]:
+    """Scores of every system: ``{system: {"content exact": Score, ...}}``."""
+    measures = ("content exact", "content overlap", "source exact", "source overlap")
+    results = {name: {k: Score() for k in measures} for name in SYSTEMS}
+    timing = dict.fromkeys(SYSTEMS, 0.0)
+    n = 0
+    for _, text, gold in documents(data, limit):
+        n += 1
+        for name, system in SYSTEMS.items():
+            t0 = time.perf_counter()
+            predicted = system(text)
+            timing[name] += time.perf_counter() - t0
+            for exact in (True, False):
+                c, s = score_doc(text, gold, predicted, exact)
+                mode = "exact" if exact else "overlap"
+                for key, part in ((f"content {mode}", c), (f"source {mode}", s)):
+                    total = results[name][key]
+                    total.tp += part.tp
+                    total.predicted += part.predicted
+                    total.gold += part.gold
+    print(f"{n} texts; seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timing.items()),
+          file=sys.stderr)
+    return results
+
+
+def table(results: dict[str, dict[str, Score]]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| system | measure | P | R | F1 | predicted | gold |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, scores in results.items():
+        for key, s in scores.items():
+            lines.append(
+                f"| {name} | {key} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} "
+                f"| {s.predicted} | {s.gold} |"
+            )
+    return "\n".join(lines)
+
+
+def list_disputes(path: Path, clusters: int, skip: int = 0) -> str:
+    """The disputes found in ``clusters`` Multi-News clusters with two articles or more (after
+    the first ``skip`` of them), one block per cluster, for a person to judge."""
+    from newsbrief.pipeline import brief
+    from newsbrief.readers.jsonl import read_jsonl
+
+    articles, _ = read_jsonl(path.read_text(encoding="utf-8"), str(path))
+    stories: dict[str | None, list[Article]] = {}
+    for a in articles:
+        stories.setdefault(a.story, []).append(a)
+    out: list[str] = []
+    shown = 0
+    done = 0
+    for story, arts in [(s, a) for s, a in stories.items() if len(a) >= 2][skip:]:
+        if done == clusters:
+            break
+        done += 1
+        b = brief(arts)
+        out.append(f"## {story}: {len(arts)} articles, {len(b.disputes)} dispute(s)")
+        for d in b.disputes:
+            shown += 1
+            out.append(f"- claim: {d.claim}")
+            for label, stances in (("claimed", d.claimed_by), ("denied", d.denied_by)):
+                for st in stances:
+                    for a in st.statements:
+                        out.append(f"  - {label} by {st.speaker} [{a.article_id}]: {a.sentence}")
+    out.append(f"\n{done} clusters, {shown} disputes shown")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--out", type=Path, default=Path("evaluation/results"))
+    parser.add_argument("--disputes", type=Path, metavar="JSONL",
+                        help="instead: list the disputes found in Multi-News clusters")
+    parser.add_argument("--clusters", type=int, default=20)
+    parser.add_argument("--skip", type=int, default=0, help="start after this many clusters")
+    args = parser.parse_args(argv)
+    if args.disputes:
+        print(list_disputes(args.disputes, args.clusters, args.skip))
+        return 0
+    if not (args.data / "attributions").is_dir():
+        print(f"no PolNeAR data at {args.data} (expected attributions/ and text/)",
+              file=sys.stderr)
+        return 2
+    md = table(evaluate(args.data, args.limit))
+    print(md)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "quotes-polnear.md").write_text(md + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

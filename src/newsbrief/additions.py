@@ -1,0 +1,117 @@
+"""What each source adds: per outlet, the facts that no other source reports.
+
+A source is a group of articles that count as one (an article and its copies,
+articles of one outlet: ``Brief.source_groups``), so a re-post never makes a
+fact look shared. For every sentence that can stand alone in a brief
+(``summarize.candidates``), the closest sentence of every *other* source is
+found by TF-IDF cosine similarity (scikit-learn, the same vectors for every
+sentence of the cluster). A sentence with no close counterpart (below
+``threshold``) is something only its source reports. Those are ranked by how
+central they are to the story (cosine similarity to the mean of the per-source
+centroids, so that a source with many articles does not set the topic), and the
+best few of each source are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from newsbrief.model import Addition, Sentence
+from newsbrief.summarize import candidates
+
+__all__ = ["source_additions"]
+
+# The sentencizer leaves the opening mark of the next sentence's quote at the end
+# of a sentence ("... in the New York Times. “"); the sentence itself is whole.
+_STRAY_OPEN = re.compile(r"\s*(?:“|(?<=\s)\")$")
+
+
+def _without_stray_quote(s: Sentence) -> Sentence:
+    m = _STRAY_OPEN.search(s.text)
+    if m is None or m.start() == 0:
+        return s
+    return replace(s, text=s.text[: m.start()], end=s.end - (len(s.text) - m.start()))
+
+
+def source_additions(
+    sentences: Sequence[Sentence],
+    source_groups: Sequence[Sequence[str]],
+    per_source: int = 3,
+    threshold: float = 0.2,
+    min_score: float = 0.1,
+) -> list[Addition]:
+    """The sentences only one source reports, the ``per_source`` most central of each.
+
+    Returns nothing when there is a single source (everything would be "only
+    its"). Sentences less similar to the story than ``min_score`` (asides,
+    leftovers of page furniture) are left out. Grouped by source in input order,
+    most central first within a source.
+    """
+    group_of = {aid: g for g, group in enumerate(source_groups) for aid in group}
+    if len({group_of.get(s.article_id, -1) for s in sentences}) < 2:
+        return []
+    pool = candidates([_without_stray_quote(s) for s in sentences])
+    if not pool:
+        return []
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+    try:
+        every = normalize(vectorizer.fit_transform([s.text for s in sentences]))
+    except ValueError:  # only stop words
+        return []
+    every_groups = np.array([group_of.get(s.article_id, -1) for s in sentences])
+    matrix = normalize(vectorizer.transform([s.text for s in pool]))
+    pool_groups = np.array([group_of.get(s.article_id, -1) for s in pool])
+
+    # closest counterpart in another source: one sparse product, then mask own source
+    sims = (matrix @ every.T).toarray()
+    sims[pool_groups[:, None] == every_groups[None, :]] = 0.0
+    closest = sims.max(axis=1) if sims.size else np.zeros(len(pool))
+
+    # novelty: share of the sentence's TF-IDF weight in words no other source uses at all
+    present = np.zeros((len(source_groups) + 1, every.shape[1]), dtype=bool)
+    coo = every.tocoo()
+    present[every_groups[coo.row], coo.col] = True
+    in_other = present.sum(axis=0)[None, :] - present[pool_groups]
+    weights = matrix.toarray()
+    total = weights.sum(axis=1)
+    novelty = np.where(total > 0, (weights * (in_other == 0)).sum(axis=1) / np.maximum(total, 1e-9),
+                       0.0)
+
+    centroids = [
+        np.asarray(every[np.flatnonzero(every_groups == g)].mean(axis=0)).ravel()
+        for g in sorted(set(every_groups.tolist()))
+    ]
+    centroid = np.mean(centroids, axis=0)
+    norm = np.linalg.norm(centroid)
+    centrality = np.asarray(matrix @ (centroid / norm if norm else centroid)).ravel()
+    # on topic, and new: a sentence that shares every word with other sources is
+    # most likely a paraphrase of theirs, one with only new words an aside
+    score = centrality * novelty
+
+    out: list[Addition] = []
+    for g, group in enumerate(source_groups):
+        rows = [i for i in np.flatnonzero(pool_groups == g).tolist()
+                if closest[i] < threshold and centrality[i] >= min_score]
+        rows.sort(key=lambda i: (-score[i], pool[i].article_id, pool[i].index))
+        seen: set[str] = set()
+        for i in rows:
+            if pool[i].text in seen:
+                continue  # the same sentence in an article and its copy
+            seen.add(pool[i].text)
+            if len(seen) > per_source:
+                break
+            out.append(
+                Addition(
+                    source_group=tuple(group),
+                    sentence=pool[i],
+                    score=round(float(score[i]), 4),
+                    closest=round(float(closest[i]), 4),
+                )
+            )
+    return out

@@ -1,0 +1,247 @@
+"""Who said what: quote marks, attribution, speaker resolution, grouping across outlets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsbrief import brief
+from newsbrief.model import Article, Attribution, Brief, CleanArticle, Paragraph, Quote
+from newsbrief.pipeline import Settings
+from newsbrief.quotes import (
+    find_attributions,
+    group_quotes,
+    quoted_spans,
+    speaker_key,
+    text_units,
+)
+from newsbrief.render import render
+from newsbrief.sentences import split_sentences
+
+
+def clean(text: str, article_id: str = "a0", source: str = "outlet") -> CleanArticle:
+    """A cleaned article with one paragraph a line (no cleaning rules applied)."""
+    paragraphs = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append(Paragraph(pos, pos + len(line), pos, pos + len(line)))
+        pos += len(line) + 1
+    article = Article(id=article_id, source=source, origin=f"{source}.txt", text=text)
+    return CleanArticle(article=article, text=text, paragraphs=tuple(paragraphs), removed=())
+
+
+def attributions(*texts: str) -> list[Attribution]:
+    articles = [clean(t, f"a{i}", f"outlet{i}") for i, t in enumerate(texts)]
+    return find_attributions(articles, split_sentences(articles))
+
+
+# --- quote marks and units ---------------------------------------------------------------
+
+
+def test_quoted_spans_pair_curly_and_straight_marks() -> None:
+    text = '“We do not,” he said. She said "no way" and it’s done.'
+    spans = [text[s:e] for s, e in quoted_spans(text)]
+    assert spans == ["“We do not,”", '"no way"']
+
+
+def test_quote_left_open_runs_to_the_paragraph_end() -> None:
+    text = "He said: “We will go on and on"
+    assert [text[s:e] for s, e in quoted_spans(text)] == ["“We will go on and on"]
+
+
+def test_apostrophes_are_not_quote_marks() -> None:
+    assert quoted_spans("It’s Spicer’s view, isn't it?") == []
+
+
+def test_units_rejoin_a_name_cut_after_an_abbreviation() -> None:
+    article = clean("US Air Force Col. John Dorrian called the statement rubbish.")
+    units = text_units([article], split_sentences([article]))
+    assert [u.text for u in units] == [article.text]
+
+
+# --- attribution --------------------------------------------------------------------------
+
+
+def test_direct_quote_with_name_role_and_continuation() -> None:
+    found = attributions(
+        "“We do not coordinate military strikes with the Russian military at all,” said "
+        "Maj. Adrian Rankine-Galloway, a Pentagon spokesman. “There is no exchange of targets.”"
+    )
+    assert [a.content for a in found] == [
+        "We do not coordinate military strikes with the Russian military at all",
+        "There is no exchange of targets.",
+    ]
+    first, second = found
+    assert first.speaker == "Adrian Rankine-Galloway"
+    assert first.role == "Pentagon spokesman"
+    assert first.cue == "said" and first.kind == "direct" and first.denial
+    assert second.speaker == "Adrian Rankine-Galloway" and second.denial  # the quote goes on
+    # offsets point into the article text
+    text = "“We do not coordinate military strikes with the Russian military at all,” said"
+    assert first.content_start == 1 and text.startswith("“" + first.content)
+
+
+def test_indirect_quote_and_according_to() -> None:
+    found = attributions(
+        "The ministry said it received the coordinates of Islamic State targets over a hotline.\n"
+        "The strikes destroyed ammunition stores, according to the Russian defense ministry."
+    )
+    assert [(a.speaker_text, a.cue, a.kind) for a in found] == [
+        ("The ministry", "said", "indirect"),
+        ("the Russian defense ministry", "according to", "indirect"),
+    ]
+    assert found[0].content == "it received the coordinates of Islamic State targets over a hotline"
+    assert found[1].content == "The strikes destroyed ammunition stores"
+
+
+def test_pronoun_speaker_becomes_the_person_just_named() -> None:
+    found = attributions(
+        "Sean Spicer, the White House press secretary, opened the door to cooperation. "
+        "“I think if there’s a way that we can combat ISIS with any country, we’ll take it,” "
+        "he said."
+    )
+    quote = next(a for a in found if a.kind == "direct")
+    assert quote.speaker_text == "he"
+    assert quote.speaker == "Sean Spicer"
+    assert quote.role == "White House press secretary"
+
+
+def test_surname_resolves_to_the_full_name_the_cluster_gives() -> None:
+    found = attributions(
+        "Press secretary Sean Spicer spoke on Monday about the plans for the region.",
+        "Mr. Spicer said the plan was not ready and would take several more weeks.",
+    )
+    later = next(a for a in found if a.article_id == "a1")
+    assert later.speaker_text == "Mr. Spicer"
+    assert later.speaker == "Sean Spicer"
+
+
+def test_role_description_resolves_to_the_person_with_that_role() -> None:
+    found = attributions(
+        "Sean Spicer, the White House press secretary, spoke about Syria on Monday. "
+        "“We’re not going to get together with people under the guise of defeating ISIS,” "
+        "the White House spokesman said."
+    )
+    quote = next(a for a in found if a.kind == "direct")
+    assert quote.speaker_text == "the White House spokesman"
+    assert quote.speaker == "Sean Spicer"
+
+
+def test_scare_quotes_and_titles_are_not_quotes() -> None:
+    found = attributions(
+        "The book, titled “An Unusual Election for Its Non-issues,” noted the lack of policies.\n"
+        "Officials called for “calm” on the streets of the capital."
+    )
+    assert all("Unusual" not in a.content and a.content != "calm" for a in found)
+
+
+def test_article_with_no_quotes() -> None:
+    assert attributions("The river rose two metres overnight and the bridge was closed.") == []
+    assert find_attributions([], []) == []
+
+
+# --- grouping across outlets --------------------------------------------------------------
+
+
+def test_same_quote_with_small_wording_differences_is_one_entry() -> None:
+    found = attributions(
+        "“We’re not gonna get together with people under guise of defeating ISIS if that’s not "
+        "truly their guise,” Sean Spicer said.",
+        "“We're not going to get together with people under the guise of defeating ISIS if "
+        "that's not truly their guise,” Spicer said.",
+        "Spicer said the administration was open to working with any country against ISIS.",
+    )
+    quotes = group_quotes(found)
+    guise = next(q for q in quotes if "guise" in q.text)
+    assert guise.speaker == "Sean Spicer"
+    assert set(guise.article_ids) == {"a0", "a1"}
+    assert guise.paraphrased_in == ()
+
+
+def test_paraphrase_joins_the_quote_it_renders() -> None:
+    found = attributions(
+        "“We do not coordinate military strikes with the Russian military at all,” said "
+        "Adrian Rankine-Galloway, a Pentagon spokesman.",
+        "Adrian Rankine-Galloway, a spokesman, said the U.S. military does not coordinate "
+        "military strikes with the Russian military.",
+    )
+    (quote,) = [q for q in group_quotes(found) if "coordinate" in q.text]
+    assert quote.kind == "direct"
+    assert quote.article_ids == ("a0", "a1")
+    assert quote.paraphrased_in == ("a1",)
+
+
+def test_speaker_key() -> None:
+    assert speaker_key("Sean Spicer") == "spicer"
+    assert speaker_key("the Russian Ministry of Defense") == "ministry"
+    assert speaker_key("U.S. officials") == "official"
+
+
+# --- the seeds and the renderers ----------------------------------------------------------
+
+
+def _quote(b: Brief, words: str) -> Quote:
+    return next(q for q in b.quotes if words in q.text)
+
+
+def test_seed_quotes(seed_brief: Brief) -> None:
+    ids = {a.source: a.id for a in seed_brief.articles}
+    combat = _quote(seed_brief, "combat ISIS with any country")
+    assert combat.speaker == "Sean Spicer"
+    assert combat.role == "White House press secretary"
+    # printed by the WSJ, its re-post, HuffPost and the AP rewrite; paraphrased by the fifth
+    quoted = set(combat.article_ids) - set(combat.paraphrased_in)
+    assert quoted == {ids["000_6f1855a796f7e457"], ids["001_3d8ef4d761f4ed3d"],
+                      ids["002_27bf1004eb821030"], ids["003_8f6650f81ca84753"]}
+    assert combat.paraphrased_in == (ids["004_9d999a07d8e5af55"],)
+    guise = _quote(seed_brief, "guise of defeating ISIS")
+    assert guise.speaker == "Sean Spicer" and len(guise.article_ids) == 3
+    for name in ("Adrian J. Rankine-Galloway", "John Dorrian", "Eric Pahon"):
+        denials = [q for q in seed_brief.quotes if q.speaker == name]
+        assert denials, name
+        assert any(r.denial for q in denials for r in q.reports)
+    dorrian = next(q for q in seed_brief.quotes if q.speaker == "John Dorrian")
+    assert len(dorrian.article_ids) == 2  # "It's rubbish" and "rubbish."
+
+
+def test_every_report_is_in_its_article(seed_brief: Brief) -> None:
+    for q in seed_brief.quotes:
+        for r in q.reports:
+            text = seed_brief.article(r.article_id).text
+            assert " ".join(text[r.content_start : r.content_end].split()) == r.content
+
+
+def test_sections_can_be_turned_off(seeds_dir: object) -> None:
+    from newsbrief.readers import read_paths
+
+    read = read_paths([seeds_dir])  # type: ignore[list-item]
+    b = brief(read.articles, settings=Settings(sections=False))
+    assert b.quotes == [] and b.disputes == [] and b.additions == [] and b.timeline == []
+
+
+def test_renderers_show_the_sections(seed_brief: Brief) -> None:
+    md = render([seed_brief], "md")
+    for heading in ("## Quotes", "## Disputes", "## What each source adds", "## When"):
+        assert heading in md
+    assert "**Sean Spicer** (White House press secretary) said" in md
+    data = json.loads(render([seed_brief], "json"))
+    assert data["quotes"][0]["speaker"] == "Sean Spicer"
+    assert data["quotes"][0]["reports"][0]["content_start"] >= 0
+    html = render([seed_brief], "html")
+    assert "<h2>Quotes</h2>" in html and "<h2>When</h2>" in html
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_quote_text_is_escaped_in_html(fmt: str) -> None:
+    arts = [
+        Article(id="", source=f"s{i}", origin=f"s{i}.txt",
+                text="Headline here\n\n“<script>alert(1)</script> is what we saw today,” "
+                     "said Jane Doe, a witness to the event.")
+        for i in range(2)
+    ]
+    out = render([brief(arts)], fmt)
+    if fmt == "html":
+        assert "<script>alert(1)" not in out
+        assert "&lt;script&gt;" in out
