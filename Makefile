@@ -3,6 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SEEDS ?= ../shared/seeds
+NAMES ?= --sources examples/seeds-sources.json
 
 .PHONY: setup demo test lint typecheck eval bench clean
 
@@ -16,9 +17,9 @@ setup: $(VENV)/.installed
 
 demo: setup
 	@mkdir -p out
-	$(VENV)/bin/newsbrief brief $(SEEDS) --format md
-	$(VENV)/bin/newsbrief brief $(SEEDS) --format json -o out/brief.json
-	$(VENV)/bin/newsbrief brief $(SEEDS) --format html -o out/brief.html
+	$(VENV)/bin/newsbrief brief $(SEEDS) $(NAMES) --format md
+	$(VENV)/bin/newsbrief brief $(SEEDS) $(NAMES) --format json -o out/brief.json
+	$(VENV)/bin/newsbrief brief $(SEEDS) $(NAMES) --format html -o out/brief.html
 	@echo "JSON and HTML briefs written to out/brief.json and out/brief.html"
 
 bench: setup

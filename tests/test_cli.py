@@ -82,3 +82,15 @@ def test_console_script_runs_in_a_fresh_process(seeds_dir: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("[") >= 5
+
+
+def test_source_names_file_names_the_outlets(
+    seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = tmp_path / "names.json"
+    names.write_text(json.dumps({"001_3d8ef4d761f4ed3d.txt": "SOFREP"}), encoding="utf-8")
+    code, md, _ = _run(["brief", str(seeds_dir), "--sources", str(names)], capsys)
+    assert code == 0 and "**SOFREP**" in md and "copy of [1]" in md
+    names.write_text("[1, 2]", encoding="utf-8")
+    code, _, err = _run(["brief", str(seeds_dir), "--sources", str(names)], capsys)
+    assert code == 2 and f"{names}: expected a JSON object" in err

@@ -43,3 +43,15 @@ def test_unrelated_articles_have_no_copies() -> None:
                 "the river, a project expected to cost three hundred million dollars."),
     ])
     assert find_copies(arts) == ([], [])
+
+
+def test_the_same_quote_in_two_outlets_is_not_a_copy() -> None:
+    quote = (
+        "“I think if there’s a way that we can combat ISIS with any country, whether it’s Russia "
+        "or anyone else, and we have a shared national interest in that, sure, we’ll take it,”"
+    )
+    arts = clean_all([
+        Article("a0", "A", "a", f"{quote} the press secretary told reporters on Monday."),
+        Article("a1", "B", "b", f"Asked about Moscow on Monday, Spicer said: {quote}"),
+    ])
+    assert find_copies(arts) == ([], [])

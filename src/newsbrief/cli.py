@@ -14,6 +14,7 @@ from pathlib import Path
 
 from newsbrief.errors import NewsbriefError
 from newsbrief.pipeline import Settings, brief_paths
+from newsbrief.readers import load_source_names
 from newsbrief.render import FORMATS, render
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
@@ -25,23 +26,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("brief", help="write the brief of the articles given")
-    b.add_argument("paths", nargs="+", metavar="PATH",
-                   help="files, folders or globs: .txt, .html, .jsonl (articles or Multi-News)")
+    b.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files, folders or globs: .txt, .html, .jsonl (articles or Multi-News); "
+                   "none with --db")
     b.add_argument("--words", type=int, default=250, help="summary length in words (default 250)")
     b.add_argument("--format", choices=FORMATS, default="md", help="output format (default md)")
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     b.add_argument("--show-removed", action="store_true",
                    help="list every span removed as boilerplate, with its reason")
     b.add_argument("--story", help="brief only this story (a Multi-News id, or a story id)")
+    b.add_argument("--db", type=Path, help="brief story --story from this store (SQLite file)")
+    b.add_argument("--sources", type=Path, metavar="FILE",
+                   help='JSON object {"file name": "outlet name"} for files without metadata')
     b.add_argument("--max-bytes", type=int, default=Settings().max_bytes,
                    help="reject input files larger than this (default 20 MB)")
+    s = sub.add_parser("serve", help="serve the stories and a brief form over HTTP")
+    s.add_argument("--db", type=Path, help="story store (SQLite file); without it, only the form")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    i = sub.add_parser("ingest", help="read articles into the store and group them into stories")
+    i.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files, folders or globs: .txt, .html, .jsonl, .warc(.gz), .rss/.atom/.xml")
+    i.add_argument("--db", type=Path, default=Path("newsbrief.db"),
+                   help="story store (SQLite file, default newsbrief.db)")
+    i.add_argument("--batch-size", type=int, default=2000,
+                   help="articles per transaction and grouping batch (default 2000)")
+    i.add_argument("--scheduler", help="run on the Dask cluster at this address (tcp://HOST:8786)")
+    i.add_argument("--dask-workers", type=int, default=0,
+                   help="run on a local Dask cluster with this many worker processes")
+    i.add_argument("--max-bytes", type=int, default=Settings().max_bytes,
+                   help="reject input files larger than this (default 20 MB)")
+    i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    t = sub.add_parser("stories", help="list the stories in the store")
+    t.add_argument("--db", type=Path, default=Path("newsbrief.db"),
+                   help="story store (SQLite file, default newsbrief.db)")
+    t.add_argument("--limit", type=int, default=50, help="stories to list (default 50)")
+    t.add_argument("--offset", type=int, default=0, help="stories to skip (default 0)")
+    t.add_argument("--query", help="only stories with an article holding these words")
+    t.add_argument("--sort", choices=("size", "recent"), default="size",
+                   help="largest first (default) or most recently updated first")
     return parser
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """``newsbrief brief``: read, brief each story, render, report problems on stderr."""
     settings = Settings(words=args.words, max_bytes=args.max_bytes)
-    briefs = brief_paths(args.paths, settings=settings, story=args.story, progress=True)
+    if args.db is not None:
+        from newsbrief.store import brief_stored
+
+        briefs = [brief_stored(args.db, args.story, args.paths, settings=settings)]
+    else:
+        names = load_source_names(args.sources) if args.sources else None
+        briefs = brief_paths(args.paths, settings=settings, story=args.story, progress=True,
+                             source_names=names)
     text = render(briefs, args.format, show_removed=args.show_removed)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
@@ -53,7 +90,41 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if any(fatal for _, _, fatal in problems) else EXIT_OK
 
 
-COMMANDS = {"brief": cmd_brief}
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``newsbrief serve``: the web interface over the store, until interrupted."""
+    try:
+        from newsbrief.web import serve
+    except ImportError as exc:
+        print(f"newsbrief: error: the web interface needs the web extra ({exc.name} is missing): "
+              "pip install 'newsbrief[web]'", file=sys.stderr)
+        return EXIT_FAILED
+    serve(args.db, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """``newsbrief ingest``: read into the store, print the summary; 1 when inputs were rejected."""
+    from newsbrief.store import ingest_into
+
+    report = ingest_into(args.db, args.paths, batch_size=args.batch_size,
+                         progress=not args.quiet, max_bytes=args.max_bytes,
+                         scheduler=args.scheduler, dask_workers=args.dask_workers)
+    for p in report.rejected:
+        print(f"newsbrief: rejected: {p.origin}: {p.message}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    return EXIT_PARTIAL if report.rejected else EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    """``newsbrief stories``: list stories (id, size, sources, time span, label)."""
+    from newsbrief.store import list_stories
+
+    sys.stdout.write(list_stories(args.db, limit=args.limit, offset=args.offset,
+                                  query=args.query, order=args.sort))
+    return EXIT_OK
+
+
+COMMANDS = {"brief": cmd_brief, "serve": cmd_serve, "ingest": cmd_ingest, "stories": cmd_stories}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

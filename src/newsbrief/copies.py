@@ -1,6 +1,7 @@
 """Find copies: passages and whole articles that repeat another article's text.
 
-Each kept paragraph of eight words or more becomes a MinHash of its word
+Each kept paragraph with eight or more words of its own (quotations left out:
+the same quote in two outlets is not a copy) becomes a MinHash of its word
 3-grams (datasketch); an LSH index finds candidate pairs in other articles
 without comparing all pairs. For each pair of articles that share passages, the
 one whose text is more fully covered by the other is the copy (a re-post is
@@ -26,6 +27,15 @@ NUM_PERM = 64
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def own_words(text: str) -> str:
+    """The text without what it quotes: two outlets that print the same quote have not
+    copied each other, two that print the same prose around it have."""
+    return _QUOTED.sub(" ", text)
+
+
 def _shingles(text: str, n: int = 3) -> set[bytes]:
     words = [w.casefold() for w in _WORD.findall(text)]
     if len(words) < n:
@@ -49,7 +59,7 @@ def find_copies(
     order = {a.id: i for i, a in enumerate(articles)}
     for ai, article in enumerate(articles):
         for pi, para in enumerate(article.paragraphs):
-            text = article.text[para.start : para.end]
+            text = own_words(article.text[para.start : para.end])
             n_words = len(text.split())
             if n_words < min_words:
                 continue

@@ -16,7 +16,7 @@ from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
 from newsbrief.model import Article, Brief, Problem, Sentence
 from newsbrief.quotes import find_attributions, group_quotes
-from newsbrief.readers import DEFAULT_MAX_BYTES, read_paths
+from newsbrief.readers import DEFAULT_MAX_BYTES, name_sources, read_paths
 from newsbrief.sentences import split_sentences
 from newsbrief.summarize import Weights, summarize
 from newsbrief.timeline import build_timeline
@@ -122,15 +122,19 @@ def brief_paths(
     settings: Settings | None = None,
     story: str | None = None,
     progress: bool = False,
+    source_names: dict[str, str] | None = None,
 ) -> list[Brief]:
     """Read files, folders or globs and brief each story found in them.
 
     Articles that name a story (Multi-News clusters, JSON lines with ``story``)
     are briefed per story; the rest form one story. Read problems are attached
     to every brief; raises ``NoArticlesError`` (listing them) when nothing was read.
+    ``source_names`` maps file names to outlet names for files without metadata.
     """
     settings = settings or Settings()
     read = read_paths(paths, max_bytes=settings.max_bytes)
+    if source_names:
+        read.articles = name_sources(read.articles, source_names)
     if not read.articles:
         detail = "; ".join(str(p) for p in read.problems) or "no input given"
         raise NoArticlesError("input", f"no article could be read ({detail})")

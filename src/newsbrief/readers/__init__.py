@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import glob
 import gzip
+import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsbrief.errors import InputError
 from newsbrief.model import Article, Problem
 from newsbrief.readers import html, jsonl, text
 
-__all__ = ["DEFAULT_MAX_BYTES", "ReadResult", "decode", "read_bytes", "read_file", "read_paths"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ReadResult",
+    "decode",
+    "load_source_names",
+    "name_sources",
+    "read_bytes",
+    "read_file",
+    "read_paths",
+]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are rejected: no single news article comes near it."""
@@ -146,6 +156,32 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
             "(raise it with --max-bytes)",
         )
     return read_bytes(path.read_bytes(), str(path), max_bytes)
+
+
+def load_source_names(path: str | os.PathLike[str]) -> dict[str, str]:
+    """A JSON object mapping file names (or paths) to outlet names, for inputs without metadata."""
+    origin = os.fspath(path)
+    try:
+        data = json.loads(Path(origin).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(origin, f"cannot read source names ({exc.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(origin, f"source names are not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in data.items()
+    ):
+        raise InputError(origin, 'expected a JSON object of "file name": "outlet name" pairs')
+    return data
+
+
+def name_sources(articles: list[Article], names: dict[str, str]) -> list[Article]:
+    """Give articles whose file is named in ``names`` that outlet name (exact path or file name)."""
+    out = []
+    for a in articles:
+        path = a.origin.split(" (article", 1)[0]
+        name = names.get(path) or names.get(Path(path).name)
+        out.append(replace(a, source=name) if name else a)
+    return out
 
 
 def read_paths(
