@@ -15,6 +15,7 @@ from functools import cache
 import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 
 from newsbrief.model import CleanArticle, Sentence
 
@@ -43,8 +44,9 @@ ABBREVIATIONS = frozenset({
 def sentence_pipeline() -> Language:
     """A tokenizer with the rule-based sentencizer: boundaries only, no model weights."""
     nlp = spacy.blank("en")
+    tokenizer: Tokenizer = nlp.tokenizer
     for abbreviation in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+        tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     nlp.add_pipe("sentencizer")
     nlp.max_length = 5_000_000
     return nlp
