@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 SEEDS ?= ../shared/seeds
 NAMES ?= --sources examples/seeds-sources.json
 
-.PHONY: setup demo test lint typecheck eval bench clean
+.PHONY: setup demo test lint eval bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[web,eval,stories,quotes,dev]'
+	$(PY) -m pip install -q -e '.[web,eval,stories,dev]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -21,6 +21,11 @@ demo: setup
 	$(VENV)/bin/newsbrief brief $(SEEDS) $(NAMES) --format json -o out/brief.json
 	$(VENV)/bin/newsbrief brief $(SEEDS) $(NAMES) --format html -o out/brief.html
 	@echo "JSON and HTML briefs written to out/brief.json and out/brief.html"
+
+eval: setup
+	$(PY) -m evaluation.summaries --jobs 1
+	$(PY) -m evaluation.quotes_polnear
+	$(PY) -m evaluation.clean_report
 
 bench: setup
 	$(PY) benchmarks/bench_brief.py --out docs/benchmarks/brief.json

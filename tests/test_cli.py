@@ -94,3 +94,12 @@ def test_source_names_file_names_the_outlets(
     names.write_text("[1, 2]", encoding="utf-8")
     code, _, err = _run(["brief", str(seeds_dir), "--sources", str(names)], capsys)
     assert code == 2 and f"{names}: expected a JSON object" in err
+
+
+def test_headline_only_article_exits_1_with_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "head.txt").write_text("Storm Batters Coast As Thousands Lose Power\n")
+    code, md, err = _run(["brief", str(tmp_path)], capsys)
+    assert code == 1 and md.startswith("# Storm Batters Coast")
+    assert "no sentence could be selected" in err

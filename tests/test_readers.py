@@ -70,3 +70,53 @@ def test_glob_and_missing_paths(tmp_path: Path) -> None:
     result = read_paths([str(tmp_path / "*.txt"), str(tmp_path / "nope.txt")])
     assert len(result.articles) == 1
     assert result.problems[0].message == "no such file or folder"
+
+
+def test_gzip_that_unpacks_past_the_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.txt.gz"
+    path.write_bytes(gzip.compress(b"a " * 3_000_000))
+    result = read_paths([path], max_bytes=1_000_000)
+    assert not result.articles
+    assert result.problems[0].message.startswith("file unpacks to over the 1.0 MB limit")
+
+
+def test_jsonl_keeps_line_separators_inside_strings(tmp_path: Path) -> None:
+    path = tmp_path / "odd.JSONL"
+    rows = [{"text": "First line\u2028still the first article."}, {"text": "Second."}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = read_paths([path])
+    assert len(result.articles) == 2 and not result.problems
+    assert result.articles[1].origin.endswith(":2")
+
+
+def test_pretty_printed_json_array(tmp_path: Path) -> None:
+    path = tmp_path / "articles.json"
+    path.write_text(json.dumps([{"text": "One body."}, {"text": "Two body."}], indent=2))
+    assert [a.text for a in read_paths([path]).articles] == ["One body.", "Two body."]
+
+
+def test_utf16_text_with_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.txt"
+    path.write_bytes("The council met on Monday.".encode("utf-16"))
+    assert read_paths([path]).articles[0].text == "The council met on Monday."
+
+
+def test_empty_multinews_cluster_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "mn.jsonl"
+    path.write_text(json.dumps({"id": "c9", "document": " |||||  ||||| "}))
+    result = read_paths([path])
+    assert not result.articles
+    assert result.problems[0].fatal and "story c9" in result.problems[0].message
+
+
+def test_dates_with_and_without_zone_compare(tmp_path: Path) -> None:
+    path = tmp_path / "dated.jsonl"
+    text = "The bridge will close for repairs on Monday, the transport ministry said today."
+    rows = [{"text": text, "published": "2017-01-23T10:00:00Z"},
+            {"text": text, "published": "2017-01-23"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    from newsbrief import brief
+
+    result = read_paths([path])
+    assert all(a.published and a.published.tzinfo for a in result.articles)
+    assert brief(result.articles, words=20).syndication  # copies compared their dates

@@ -87,7 +87,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
     problems = {(p.origin, p.message, p.fatal) for b in briefs for p in b.problems}
     for origin, message, fatal in sorted(problems):
         print(f"newsbrief: {'error' if fatal else 'note'}: {origin}: {message}", file=sys.stderr)
-    return EXIT_PARTIAL if any(fatal for _, _, fatal in problems) else EXIT_OK
+    empty = [b for b in briefs if not b.summary]
+    for b in empty:
+        where = b.story or ", ".join(a.article.origin for a in b.articles[:3])
+        print(f"newsbrief: error: {where}: no sentence could be selected "
+              "(the articles hold no whole sentences after cleaning)", file=sys.stderr)
+    return EXIT_PARTIAL if empty or any(fatal for _, _, fatal in problems) else EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -171,8 +171,6 @@ class Brief:
     words: int = 250
     """Requested length in words."""
     story: str | None = None
-    extras: dict[str, object] = field(default_factory=dict)
-    """Optional sections (quotes, disputes, ...) added by later stages, by name."""
     quotes: list[Quote] = field(default_factory=list)
     """Who said what, each statement once with every outlet that reports it."""
     disputes: list[Dispute] = field(default_factory=list)

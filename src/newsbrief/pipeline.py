@@ -91,16 +91,19 @@ def prepare(
 
 def brief(
     articles: Iterable[Article],
-    words: int = 250,
+    words: int | None = None,
     settings: Settings | None = None,
     problems: Sequence[Problem] = (),
 ) -> Brief:
     """Write the brief of one story from its articles.
 
     ``articles`` are ``Article`` records (see ``newsbrief.readers`` to read them
-    from files). Raises ``NoArticlesError`` when there is nothing to brief.
+    from files). Give the length as ``words`` or inside ``settings``, not both.
+    Raises ``NoArticlesError`` when there is nothing to brief.
     """
-    settings = settings or Settings(words=words)
+    if settings is not None and words is not None:
+        raise SettingsError("give words either as brief(words=...) or in Settings, not both")
+    settings = settings or Settings(words=250 if words is None else words)
     result, sentences = prepare(articles, settings, problems)
     result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights)
     if settings.sections:

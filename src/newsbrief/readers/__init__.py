@@ -8,9 +8,9 @@ what is wrong, and the rest of the batch goes on.
 from __future__ import annotations
 
 import glob
-import gzip
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,6 +53,11 @@ def decode(data: bytes, origin: str) -> str:
     """Bytes to text, or an ``InputError`` that says why the bytes are not text."""
     if not data.strip():
         raise InputError(origin, "file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(origin, "starts as UTF-16 but is not valid UTF-16") from None
     if b"\x00" in data[:8192]:
         raise InputError(origin, "binary file (contains NUL bytes), not text")
     try:
@@ -64,10 +69,25 @@ def decode(data: bytes, origin: str) -> str:
 
 
 def _suffix(path: Path) -> str:
-    suffixes = path.suffixes
+    suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         return suffixes[-2] if len(suffixes) > 1 else ""
-    return path.suffix.lower()
+    return suffixes[-1] if suffixes else ""
+
+
+def _gunzip(data: bytes, origin: str, max_bytes: int) -> bytes:
+    """Decompress, refusing to grow past ``max_bytes`` (a small .gz can hold gigabytes)."""
+    unzip = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        out = unzip.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise InputError(origin, f"not a readable gzip file ({exc})") from None
+    if len(out) > max_bytes:
+        raise InputError(
+            origin,
+            f"file unpacks to over the {max_bytes / 1e6:.1f} MB limit (raise it with --max-bytes)",
+        )
+    return out
 
 
 def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[Path]:
@@ -75,9 +95,15 @@ def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) ->
         name = os.fspath(raw)
         path = Path(name)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and _suffix(p) in KNOWN_SUFFIXES
-            )
+            everything = sorted(p for p in path.rglob("*") if p.is_file())
+            files = [p for p in everything if _suffix(p) in KNOWN_SUFFIXES]
+            for skipped in everything:
+                if _suffix(skipped) not in KNOWN_SUFFIXES and not skipped.name.startswith("."):
+                    problems.append(Problem(
+                        str(skipped),
+                        "skipped: not an article file type (name it directly to read it as text)",
+                        fatal=False,
+                    ))
             if not files:
                 problems.append(
                     Problem(name, "folder holds no article files (.txt, .html, .jsonl)")
@@ -89,7 +115,12 @@ def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) ->
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
                 problems.append(Problem(name, "pattern matches no file"))
-            yield from (Path(m) for m in matches if Path(m).is_file())
+            for m in matches:
+                if Path(m).is_file():
+                    yield Path(m)
+                else:
+                    problems.append(Problem(m, "skipped: a folder matched by a pattern",
+                                            fatal=False))
         else:
             problems.append(Problem(name, "no such file or folder"))
 
@@ -118,10 +149,7 @@ def read_bytes(
         result.problems.extend(problems)
         return result
     if path.suffix.lower() == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(origin, f"not a readable gzip file ({exc})") from None
+        data = _gunzip(data, origin, max_bytes)
     suffix = _suffix(path)
     if suffix in FEED_SUFFIXES:
         from newsbrief.readers.feeds import read_feed

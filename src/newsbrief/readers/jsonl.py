@@ -19,6 +19,8 @@ def _multinews(record: dict[str, object], origin: str) -> tuple[list[Article], l
     story = str(record.get("id") or origin)
     articles: list[Article] = []
     problems: list[Problem] = []
+    if not document.replace(MULTINEWS_SEPARATOR, "").replace("NEWLINE_CHAR", "").strip():
+        return [], [Problem(origin, f"story {story}: 'document' holds no article text")]
     for i, part in enumerate(document.split(MULTINEWS_SEPARATOR)):
         body = part.replace("NEWLINE_CHAR", "\n").strip()
         where = f"{origin} (article {i + 1})"
@@ -55,11 +57,29 @@ def _article(record: dict[str, object], origin: str) -> Article:
     )
 
 
+def _whole_document(text: str) -> list[object] | None:
+    stripped = text.strip()
+    if not stripped.startswith(("[", "{")) or "\n" not in stripped:
+        return None
+    try:
+        data = json.loads(stripped)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, list) else [data]
+
+
 def read_jsonl(text: str, origin: str) -> tuple[list[Article], list[Problem]]:
     """Every article in a JSON-lines text; a bad line is a problem, not the end of the file."""
     articles: list[Article] = []
     problems: list[Problem] = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    whole = _whole_document(text)
+    if whole is not None:  # a pretty-printed .json file: one object or an array of them
+        lines = [json.dumps(r, ensure_ascii=False) for r in whole]
+    else:
+        # only "\n" ends a JSON line: str.splitlines() would also split on U+2028 and
+        # friends, which JSON strings may hold raw
+        lines = [line.rstrip("\r") for line in text.split("\n")]
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{origin}:{n}"

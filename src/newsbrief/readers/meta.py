@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 
@@ -12,14 +12,23 @@ def source_from_url(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    # every date compares with every other: a date without a zone is taken as UTC
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def parse_date(value: object) -> datetime | None:
-    """An ISO date or datetime string to a ``datetime``; None when absent or unreadable."""
+    """A date or datetime (ISO or free text) as UTC; None when absent or unreadable."""
     if isinstance(value, datetime):
-        return value
+        return _utc(value)
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return _utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except ValueError:
         pass
     import dateparser  # slow to import: only when an ISO parse failed
@@ -27,4 +36,4 @@ def parse_date(value: object) -> datetime | None:
     parsed: datetime | None = dateparser.parse(
         value, settings={"RETURN_AS_TIMEZONE_AWARE": False}
     )
-    return parsed
+    return _utc(parsed)

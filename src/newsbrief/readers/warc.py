@@ -33,7 +33,15 @@ def iter_warc(stream: io.BufferedIOBase | io.BytesIO, origin: str) -> Iterator[A
                 continue
             n += 1
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            try:  # the body first: asking the iterator for the offset ends the record
+                body = record.content_stream().read()
+                failure = None
+            except Exception as exc:  # warcio raises plain exceptions (zlib, IO)
+                body, failure = b"", str(exc)
             where = f"{origin}@{records.get_record_offset()} ({uri or 'no URI'})"
+            if failure is not None:
+                yield Problem(where, f"record body cannot be read ({failure})")
+                continue
             if record.rec_type == "response":
                 if record.http_headers is None:
                     yield Problem(where, "response record without HTTP headers")
@@ -47,11 +55,6 @@ def iter_warc(stream: io.BufferedIOBase | io.BytesIO, origin: str) -> Iterator[A
                 ctype = record.rec_headers.get_header("Content-Type") or ""
             if not any(t in ctype.lower() for t in _HTML_TYPES):
                 continue  # images, scripts, robots.txt: not articles, not problems
-            try:
-                body = record.content_stream().read()
-            except Exception as exc:  # warcio raises plain exceptions (zlib, IO)
-                yield Problem(where, f"record body cannot be read ({exc})")
-                continue
             try:
                 yield read_html(body, where, url=uri or None)
             except InputError as exc:

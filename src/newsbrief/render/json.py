@@ -88,7 +88,6 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             {"origin": p.origin, "message": p.message, "fatal": p.fatal} for p in brief.problems
         ],
         **_sections(brief),
-        **{name: value for name, value in brief.extras.items()},
     }
 
 

@@ -28,7 +28,7 @@ EXTRA_SECTIONS: dict[str, str] = {
     "additions": "What only one source adds",
     "timeline": "Timeline",
 }
-"""Optional sections of a brief, by attribute (or ``Brief.extras`` key), in page order."""
+"""Optional sections of a brief, by attribute, in page order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +143,12 @@ class Section:
 
 
 def _sections(brief: Brief) -> list[Section]:
-    """Optional sections the brief holds, as fields or in ``extras``; unknown extras last."""
+    """The optional sections the brief holds, in page order."""
     out: list[Section] = []
     for name, title in EXTRA_SECTIONS.items():
-        value: Any = getattr(brief, name, None) or brief.extras.get(name)
+        value: Any = getattr(brief, name, None)
         if value:
             out.append(Section(name, title, list(value)))
-    for name, value in brief.extras.items():
-        if name not in EXTRA_SECTIONS and value:
-            items = plain(value)
-            out.append(Section("other", name.replace("_", " ").capitalize(),
-                               items if isinstance(items, list) else [items]))
     return out
 
 
