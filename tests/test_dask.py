@@ -1,0 +1,56 @@
+"""The Dask batch path on a real ``distributed.LocalCluster`` (two worker processes)
+finds the same stories as one process."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from _storydata import make_clusters, write_jsonl
+
+from newsbrief.store import ingest_paths, open_store
+from newsbrief.stories import content_hash
+
+distributed = pytest.importorskip("distributed")
+
+
+def bcubed_f1(a: list[int], b: list[int]) -> float:
+    pair = Counter(zip(a, b, strict=True))
+    ca, cb = Counter(a), Counter(b)
+    prec = sum(c * c / cb[y] for (_, y), c in pair.items()) / len(a)
+    rec = sum(c * c / ca[x] for (x, _), c in pair.items()) / len(a)
+    return 2 * prec * rec / (prec + rec)
+
+
+def test_local_cluster_matches_single_process(tmp_path: Path) -> None:
+    from newsbrief.distributed import ingest_dask
+
+    articles = make_clusters(150, 4, seed=21)
+    articles += articles[:40]  # duplicates across batches
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(articles[:300], folder / "a.jsonl")
+    write_jsonl(articles[300:], folder / "b.jsonl")
+    (folder / "broken.jsonl").write_text("{oops\n")
+    hashes = [content_hash(a.text) for a in articles]
+
+    with open_store(tmp_path / "one.db") as store:
+        single = ingest_paths(store, [folder], batch_size=250, progress=False)
+        one = store.story_of(hashes)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        with distributed.Client(cluster) as client, open_store(tmp_path / "dask.db") as store:
+            assert len(client.scheduler_info()["workers"]) == 2
+            report = ingest_dask(store, [folder], client=client, batch_size=250)
+            other = store.story_of(hashes)
+            assert store.check() == []
+    finally:
+        cluster.close()
+
+    assert (report.stored, report.duplicates) == (single.stored, single.duplicates)
+    assert report.stored == len(set(hashes))
+    assert any("broken.jsonl:1" in p.origin for p in report.rejected)
+    assert bcubed_f1([one[h] for h in hashes], [other[h] for h in hashes]) >= 0.99

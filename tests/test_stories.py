@@ -1,0 +1,130 @@
+"""Story grouping: clusters come back, batches join stored stories, copies stay
+together, publication time separates look-alike stories, settings are checked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _storydata import make_clusters
+
+from newsbrief.errors import SettingsError
+from newsbrief.model import Article
+from newsbrief.store import open_store
+from newsbrief.stories import (
+    DocFreq,
+    Features,
+    StorySettings,
+    candidate_edges,
+    content_hash,
+    featurize,
+    find_copy_pairs,
+    minhash,
+    salient_terms,
+    vectorize,
+)
+
+
+def bcubed_f1(gold: list[str], pred: list[int]) -> float:
+    pair = Counter(zip(gold, pred, strict=True))
+    g, p = Counter(gold), Counter(pred)
+    prec = sum(c * c / p[b] for (_, b), c in pair.items()) / len(gold)
+    rec = sum(c * c / g[a] for (a, _), c in pair.items()) / len(gold)
+    return 2 * prec * rec / (prec + rec)
+
+
+def _stories(tmp_path: Path, articles: list[Article], batch_size: int) -> list[int]:
+    with open_store(tmp_path / f"s{batch_size}.db") as store:
+        store.add(articles, batch_size=batch_size)
+        found = store.story_of(content_hash(a.text) for a in articles)
+    return [found[content_hash(a.text)] for a in articles]
+
+
+def test_clusters_come_back_in_one_batch_and_incrementally(tmp_path: Path) -> None:
+    articles = make_clusters(60, 4, seed=1)
+    gold = [str(a.story) for a in articles]
+    assert bcubed_f1(gold, _stories(tmp_path, articles, 1000)) > 0.95
+    # in small batches: later articles join the stories stored before them
+    assert bcubed_f1(gold, _stories(tmp_path, articles, 25)) > 0.95
+
+
+def test_a_new_batch_joins_stored_stories(tmp_path: Path) -> None:
+    articles = make_clusters(20, 4, seed=2)
+    first = [a for i, a in enumerate(articles) if i % 2 == 0]
+    later = [a for i, a in enumerate(articles) if i % 2 == 1]
+    with open_store(tmp_path / "s.db") as store:
+        store.add(first)
+        n_stories = store.counts()[1]
+        report = store.add(later)
+        # some clusters may have had no article in the first half
+        assert report.joined >= 0.8 * len(later)
+        assert store.counts()[1] <= n_stories + 3
+
+
+def test_copies_are_found_and_near_misses_are_not() -> None:
+    words = [f"w{i}" for i in range(200)]
+    edited = words[:190] + ["x"] * 10
+    other = words[:60] + [f"z{i}" for i in range(140)]
+    sigs = [minhash(words), minhash(edited), minhash(other), minhash(words[:5])]
+    assert sigs[3] is None
+    pairs = find_copy_pairs(sigs, 0.7)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
+
+
+def test_publication_time_splits_lookalike_stories(tmp_path: Path) -> None:
+    base = make_clusters(1, 6, seed=3)
+    later = [  # the same words in another order: alike, but not copies
+        Article(id="", source=a.source, origin=a.origin + "-later",
+                text=" ".join(reversed(a.text.split())),
+                title=a.title, published=(a.published or datetime(2024, 1, 1))
+                + timedelta(days=400))
+        for a in base
+    ]
+    with open_store(tmp_path / "s.db") as store:
+        store.add(base)
+        store.add(later)
+        ids = store.story_of(content_hash(a.text) for a in base + later)
+    assert len({ids[content_hash(a.text)] for a in later}) == 1
+    assert {ids[content_hash(a.text)] for a in base}.isdisjoint(
+        {ids[content_hash(a.text)] for a in later}
+    )
+
+
+def test_candidates_are_not_all_pairs() -> None:
+    articles = make_clusters(100, 3, seed=4)
+    feats = [featurize(a) for a in articles]
+    good = [f for f in feats if isinstance(f, Features)]
+    docfreq = DocFreq()
+    docfreq.add(good)
+    x = vectorize(good, docfreq)
+    settings = StorySettings()
+    salient = salient_terms(x, docfreq, settings.salient, settings.common_df)
+    i, j, w = candidate_edges(x, salient, settings)
+    n = len(good)
+    assert len(i) < n * (n - 1) / 2 / 10  # a small share of all pairs
+    assert np.all(i < j) and np.all(w >= settings.min_link)
+    halves = [candidate_edges(x, salient, settings, rows=r) for r in ((0, n // 2), (n // 2, n))]
+    assert sum(len(h[0]) for h in halves) == len(i)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("threshold", 0.0), ("threshold", 1.5), ("salient", 0), ("min_link", 0.5),
+     ("copy_threshold", 2.0), ("time_decay_days", 0.0)],
+)
+def test_settings_are_checked(field: str, value: float) -> None:
+    with pytest.raises(SettingsError, match=field):
+        StorySettings(**{field: value})
+
+
+def test_boilerplate_only_article_is_rejected_with_its_origin(tmp_path: Path) -> None:
+    junk = Article(id="", source="x", origin="junk.txt", text="Subscribe now\nShare\nTweet")
+    with open_store(tmp_path / "s.db") as store:
+        report = store.add([junk, *make_clusters(2, 2)])
+    assert report.stored == 4
+    assert [(p.origin, "nothing left" in p.message) for p in report.rejected] == [
+        ("junk.txt", True)
+    ]
