@@ -160,6 +160,8 @@ def test_unknown_story_is_a_404_page_and_json(client: TestClient) -> None:
     api = client.get("/api/stories/99999")
     assert api.status_code == 404 and api.json()["error"] == "no story '99999'"
     assert client.get("/no/such/page").status_code == 404
+    huge = client.get("/api/stories/99999999999999999999999")  # past SQLite's 64-bit integers
+    assert huge.status_code == 404
 
 
 def test_article_markup_is_shown_as_text(client: TestClient, store: SQLiteStore) -> None:

@@ -909,9 +909,11 @@ class SQLiteStore:
 
 def _story_id(value: int | str) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         return None
+    # SQLite integers are 64-bit: a larger id names no story (and must not raise)
+    return number if -(2**63) <= number < 2**63 else None
 
 
 def _row_sum(x: sp.csr_matrix, rows: list[int]) -> sp.csr_matrix:

@@ -175,7 +175,22 @@ def read_bytes(
 
 
 def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-    """Read one file with the reader its name calls for."""
+    """Read one file with the reader its name calls for.
+
+    WARC archives are streamed record by record (crawls run to gigabytes), so
+    the size limit applies to each page in them, not to the archive.
+    """
+    if _suffix(path) in WARC_SUFFIXES:
+        from newsbrief.readers.warc import iter_warc
+
+        result = ReadResult()
+        with path.open("rb") as stream:
+            for item in iter_warc(stream, str(path)):
+                if isinstance(item, Problem):
+                    result.problems.append(item)
+                else:
+                    result.articles.append(item)
+        return result
     size = path.stat().st_size
     if size > max_bytes:  # checked before reading: never load a huge file into memory
         raise InputError(
