@@ -7,7 +7,9 @@ and model loading included). Reference points timed in the same run, because
 this machine is noisy: a bare Python start, and a process that only imports
 the libraries newsbrief stands on (the floor any Python tool of this kind pays).
 *Warm*: ``newsbrief.brief()`` in a process that has already briefed once, on the
-seeds and on the largest Multi-News dev100 cluster (multinews_4403, 145,133 words).
+seeds and on the largest Multi-News dev100 cluster (multinews_4403, 145,133 words),
+with the summary only and with the four sections (quotes, disputes, additions,
+timeline) that parse sentences with en_core_web_sm.
 Targets on the 2-core machine: cold under 5 s, warm under 1 s.
 """
 
@@ -53,7 +55,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
-    from newsbrief import brief, read_paths
+    from newsbrief import Settings, brief, read_paths
     from newsbrief.readers.jsonl import read_jsonl
 
     py = sys.executable
@@ -68,20 +70,26 @@ def main() -> None:
         ),
     }
     seeds = read_paths([SEEDS]).articles
-    results["warm: brief() seeds"] = _time_call(lambda: brief(seeds), args.repeat)
     line = next(x for x in DEV100.open(encoding="utf-8") if f'"{LARGEST}"' in x[:200])
     largest, _ = read_jsonl(line, str(DEV100))
-    results[f"warm: brief() {LARGEST}"] = _time_call(lambda: brief(largest), args.repeat)
+    core = Settings(sections=False)
+    for name, articles in (("seeds", seeds), (LARGEST, largest)):
+        results[f"warm: brief() {name}, summary only"] = _time_call(
+            lambda a=articles: brief(a, settings=core), args.repeat
+        )
+        results[f"warm: brief() {name}, with quotes/disputes/additions/timeline"] = _time_call(
+            lambda a=articles: brief(a), args.repeat
+        )
 
     floor = statistics.median(results["cold: import spacy, sklearn, trafilatura, datasketch"])
-    print(f"{'measure':58} {'median s':>9} {'min s':>7} {'x import floor':>15}")
+    print(f"{'measure':72} {'median s':>9} {'min s':>7} {'x import floor':>15}")
     summary = {}
     for name, times in results.items():
         med = statistics.median(times)
         summary[name] = {"median_s": round(med, 3), "min_s": round(min(times), 3),
                          "runs": len(times)}
         ratio = f"{med / floor:.2f}" if name.startswith("cold") else ""
-        print(f"{name:58} {med:9.3f} {min(times):7.3f} {ratio:>15}")
+        print(f"{name:72} {med:9.3f} {min(times):7.3f} {ratio:>15}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
