@@ -83,3 +83,4 @@ def test_photo_captions_are_not_candidates() -> None:
     assert not is_candidate(
         "Rescue workers search the rubble in Ankara. (AP Photo/Burhan Ozbilici)"
     )
+

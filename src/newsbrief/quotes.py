@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from newsbrief.model import Attribution, CleanArticle, Quote, Sentence
-from newsbrief.sentences import full_pipeline
+from newsbrief.sentences import ABBREVIATIONS, full_pipeline
 
 __all__ = [
     "CUE_LEMMAS",
@@ -649,6 +649,17 @@ def _quote_denies(doc: Doc, base: int, start: int, end: int, text: str) -> bool:
         text[start:end]) is not None
 
 
+TITLE_ABBREVIATIONS = frozenset(ABBREVIATIONS) | {"Mr.", "Mrs.", "Ms.", "Dr.", "U.S.", "U.K."}
+
+
+def _sentence_ends(text: str) -> int:
+    """Full stops that end a sentence ("said Maj. Adrian ..." has none)."""
+    return sum(
+        1 for m in re.finditer(r"(\S*?)[.!?][\"”’)]*\s", text)
+        if f"{m.group(1)}." not in TITLE_ABBREVIATIONS and not re.fullmatch(r"[A-Z]", m.group(1))
+    )
+
+
 def _continuations(
     units: Sequence[Unit], article: CleanArticle, quotes: Sequence[tuple[int, int]],
     found: list[_Found],
@@ -673,7 +684,7 @@ def _continuations(
         last = max(prev, key=lambda f: f.content[1])
         gap = article.text[last.content[1] : qs]
         # only across at most one paragraph break, with no other sentence in between
-        if gap.count("\n") > 2 or len(re.findall(r"[.!?]\s", gap)) > 1:
+        if gap.count("\n") > 2 or _sentence_ends(gap) > 1:
             continue
         inner = _trim_quote(article.text, qs, qe)
         if inner[1] - inner[0] < 2 or len(article.text[inner[0] : inner[1]].split()) < 3:
