@@ -1,7 +1,8 @@
 """Select and cite: an extractive multi-document summary in which every sentence names its sources.
 
 1. *Candidates*: sentences that can stand alone in a brief: whole sentences of
-   8-60 words, closed quotes, no headline or dateline, no opening pronoun whose
+   8-60 words (5-90 when the input is too short to fill the budget otherwise),
+   closed quotes, no headline, caption or dateline, no opening pronoun whose
    referent the reader would not have.
 2. *Features*: TF-IDF vectors of word stems (scikit-learn, NLTK's Snowball)
    give each candidate its position in its article, its similarity to the
@@ -113,11 +114,16 @@ def _quotes_balanced(text: str) -> bool:
     return text.count('"') % 2 == 0
 
 
-def is_candidate(text: str) -> bool:
+STRICT_LENGTH = (8, 60)
+"""Words a candidate may have; short inputs fall back to ``ROOMY_LENGTH``."""
+ROOMY_LENGTH = (5, 90)
+
+
+def is_candidate(text: str, length: tuple[int, int] = STRICT_LENGTH) -> bool:
     """Whether a sentence can stand alone in a brief."""
     n = len(text.split())
     return (
-        8 <= n <= 60
+        length[0] <= n <= length[1]
         and _STARTS_WELL.match(text) is not None
         and _ENDS_WELL.search(text) is not None
         and _quotes_balanced(text)
@@ -128,14 +134,16 @@ def is_candidate(text: str) -> bool:
     )
 
 
-def candidates(sentences: Sequence[Sentence]) -> list[Sentence]:
+def candidates(
+    sentences: Sequence[Sentence], length: tuple[int, int] = STRICT_LENGTH
+) -> list[Sentence]:
     """The sentences that may enter a brief, datelines stripped (offsets kept exact)."""
     out: list[Sentence] = []
     for s in sentences:
         text, cut = strip_dateline(s.text)
         if cut:
             s = Sentence(s.id, s.article_id, s.index, s.paragraph, s.start + cut, s.end, text)
-        if is_candidate(s.text):
+        if is_candidate(s.text, length):
             out.append(s)
     return out
 
@@ -196,10 +204,12 @@ def _spread(
 
 
 def prepare_features(
-    sentences: Sequence[Sentence], source_groups: Sequence[Sequence[str]]
+    sentences: Sequence[Sentence],
+    source_groups: Sequence[Sequence[str]],
+    length: tuple[int, int] = STRICT_LENGTH,
 ) -> Prepared | None:
     """Candidates, TF-IDF vectors and feature rows; None when no sentence can be used."""
-    pool = candidates(sentences)
+    pool = candidates(sentences, length)
     if not pool:
         return None
     vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_words)
@@ -303,11 +313,21 @@ def summarize(
     """
     w = weights or Weights()
     prepared = prepare_features(sentences, source_groups)
+    chosen = [] if prepared is None else select(
+        prepared.pool, score(prepared.features), prepared.matrix, words, w.redundancy
+    )
+    if prepared is None or sum(len(prepared.pool[i].text.split()) for i in chosen) < 0.9 * words:
+        # a short input: let shorter and longer whole sentences in rather than
+        # leave the budget unused (every other rule still holds)
+        roomy = prepare_features(sentences, source_groups, ROOMY_LENGTH)
+        if roomy is not None:
+            prepared = roomy
+            chosen = select(prepared.pool, score(prepared.features), prepared.matrix, words,
+                            w.redundancy)
     if prepared is None:
         return []
     pool, matrix = prepared.pool, prepared.matrix
     salience = score(prepared.features)
-    chosen = select(pool, salience, matrix, words, w.redundancy)
     chosen.sort(key=lambda i: (pool[i].index, -salience[i]))
     # citations look at every sentence, not only the candidates: a source that
     # carries the fact in a sentence opening with "He said" still carries it
