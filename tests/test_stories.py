@@ -23,6 +23,7 @@ from newsbrief.stories import (
     featurize,
     find_copy_pairs,
     minhash,
+    notice_share,
     salient_terms,
     vectorize,
 )
@@ -113,7 +114,8 @@ def test_candidates_are_not_all_pairs() -> None:
 @pytest.mark.parametrize(
     ("field", "value"),
     [("threshold", 0.0), ("threshold", 1.5), ("salient", 0), ("min_link", 0.5),
-     ("copy_threshold", 2.0), ("time_decay_days", 0.0)],
+     ("copy_threshold", 2.0), ("time_decay_days", 0.0), ("singleton_threshold", 0.5),
+     ("singleton_threshold", 0.01)],
 )
 def test_settings_are_checked(field: str, value: float) -> None:
     with pytest.raises(SettingsError, match=field):
@@ -128,3 +130,48 @@ def test_boilerplate_only_article_is_rejected_with_its_origin(tmp_path: Path) ->
     assert [(p.origin, "nothing left" in p.message) for p in report.rejected] == [
         ("junk.txt", True)
     ]
+
+
+def test_site_and_archive_notices_are_rejected_not_grouped(tmp_path: Path) -> None:
+    alexa = ("Starting in 1996, Alexa Internet has been donating their crawl data to the "
+             "Internet Archive. Flowing in every day, these data are added to the Wayback "
+             "Machine after an embargo period.")
+    tweet = ("Tweet with a location you can add location information to your tweets, such "
+             "as your city or precise location, from the web and via third-party "
+             "applications. You always have the option to delete your tweet location "
+             "history. Learn more")
+    news = ("Please enable JavaScript to watch this video. The city council of Vernal voted "
+            "on Tuesday to close the old bridge over the river after engineers found deep "
+            "cracks in two of its piers, and the mayor said repairs would take a year.")
+    assert notice_share(alexa) == 1.0 and notice_share(tweet) > 0.9
+    assert notice_share(news) < 0.5
+    notices = [
+        Article(id="", source=f"s{i}", origin=f"n{i}.txt", text=t)
+        for i, t in enumerate([alexa, tweet])
+    ]
+    with open_store(tmp_path / "s.db") as store:
+        report = store.add([*notices, *make_clusters(2, 2)])
+    assert report.stored == 4
+    assert sorted(p.origin for p in report.rejected) == ["n0.txt", "n1.txt"]
+    assert all("notice" in p.message for p in report.rejected)
+    assert isinstance(featurize(Article(id="", source="s", origin="o", text=news)), Features)
+
+
+def test_names_weigh_more_than_other_words() -> None:
+    text = "The storm reached the coast and Maria Lopez said the town flooded."
+    f = featurize(Article(id="", source="s", origin="o", text=text))
+    assert isinstance(f, Features)
+    count = dict(zip(f.words, f.counts.tolist(), strict=True))
+    assert count["maria"] > count["storm"] and count["lopez"] > count["town"]
+
+
+def test_singleton_pass_moves_a_lone_article_into_its_best_story() -> None:
+    from newsbrief.stories import StoryCandidates, cluster
+
+    # 0-1 a pair at 0.5; 2 links 0-1 at 0.12 on average: alone unless the pass is on
+    edges = (np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.5, 0.12, 0.12]))
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    off = cluster(3, edges, none, StoryCandidates(), StorySettings())
+    on = cluster(3, edges, none, StoryCandidates(), StorySettings(singleton_threshold=0.1))
+    assert off.new_group == [0, 0, 1]
+    assert on.new_group == [0, 0, 0]

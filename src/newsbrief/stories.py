@@ -4,8 +4,9 @@ stored or starts new ones, and nothing already grouped is recomputed.
 The stages, in order, each a plain function (the store and the Dask path call them):
 
 1. ``featurize_batch``: articles -> cleaned (``clean.clean_all``) -> ``Features``
-   each: hashed term counts (title words count twice), a MinHash signature of
-   its word 5-grams, its normalised content hash. Per batch, with no state, so
+   each: hashed term counts (title words count twice; each name-like capitalised
+   word of the text adds ``NAME_WEIGHT`` more), a MinHash signature of its word
+   5-grams, its normalised content hash. Per batch, with no state, so
    it runs anywhere (Dask workers).
 2. ``vectorize``: the batch's term counts -> L2-normalised TF-IDF rows, with
    document frequencies kept in the store (``DocFreq``), and each article's
@@ -20,7 +21,9 @@ The stages, in order, each a plain function (the store and the Dask path call th
    stories never merge, so story ids stay stable. Near-copies (MinHash Jaccard
    at or above ``copy_threshold``) are merged first, unconditionally: copies of
    one report always land in the same story. Publication times, where both are
-   known, scale a link down once the gap exceeds ``time_window_days``.
+   known, scale a link down once the gap exceeds ``time_window_days``. An
+   optional second pass (``singleton_threshold``, off by default) moves
+   articles left alone into their best group.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from newsbrief.model import Article, CleanArticle, Problem
 
 __all__ = [
     "MIN_COMMON",
+    "NAME_WEIGHT",
+    "NOTICE_SHARE",
     "NUM_PERM",
     "N_FEATURES",
     "DocFreq",
@@ -62,6 +67,7 @@ __all__ = [
     "find_copy_pairs",
     "jaccard",
     "minhash",
+    "notice_share",
     "rowwise_cosine",
     "salient_terms",
     "tokens",
@@ -81,6 +87,47 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?", re.UNICODE)
 _WS = re.compile(r"\s+")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "just", "like", "new", "year", "years"}
 _TERM_CACHE: dict[str, int] = {}
+
+_NOTICE = re.compile(
+    "|".join([
+        # web archives (Wayback Machine / Archive-It collection pages)
+        r"wayback machine", r"internet archive", r"archive-it", r"\bweb ?crawls?\b",
+        r"\bcrawls?\b", r"seed ?list", r"\bseed for\b", r"publicly accessible",
+        r"web collections", r"properties of this collection", r"\bwarcs?\b",
+        # social widgets and players
+        r"tweet with a location", r"location to your tweets", r"twitter stores",
+        r"tweet location history",
+        r"add this (?:tweet|video) to your website", r"legacy twitter",
+        r"rating is available when the video", r"interactive transcript",
+        r"feature is not available right now", r"try again later", r"watch queue",
+        # browser, login, paywall and comment notices
+        r"javascript is disabled", r"enable (?:javascript|cookies)", r"we use cookies",
+        r"appear next to all of your comments", r"will not appear anywhere",
+        r"dow jones reprints", r"deliverable area", r"verification email",
+        r"log in to continue", r"subscriber account", r"facebook information",
+    ]),
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"(?<=[^\W\d_,;:] )[A-Z][\w'’.-]*[^\W_]")
+"""A capitalised word after a lower-case word (not at a sentence start): name-like."""
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+NAME_WEIGHT = 2.0
+"""Extra count for a name-like word (capitalised, not at a sentence start): names count
+as much as title words. Texts in lower case get none."""
+NOTICE_SHARE = 0.5
+"""An article whose sentences are at least this share (by words) site or archive
+notices is not an article: it is rejected (and reported), not grouped."""
+
+
+def notice_share(text: str) -> float:
+    """Share of a text's words in sentences that are web-archive, social-widget,
+    browser or login notices ("Tweet with a location…", "Starting in 1996, Alexa
+    Internet has been donating their crawl data…")."""
+    sentences = _SENTENCE.split(text)
+    total = sum(len(s.split()) for s in sentences)
+    if not total:
+        return 0.0
+    return sum(len(s.split()) for s in sentences if _NOTICE.search(s)) / total
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +153,10 @@ class StorySettings:
     """Terms kept in a stored story's centroid (largest weights)."""
     time_window_days: float = 3.0
     time_decay_days: float = 7.0
+    singleton_threshold: float | None = None
+    """After merging, an article left alone joins the group (a story of two or more, or a
+    stored story) with its best average link if that reaches this (in ``[min_link,
+    threshold]``). None (the default): no such pass."""
 
     def __post_init__(self) -> None:
         for name in ("threshold", "copy_threshold", "common_df"):
@@ -118,6 +169,12 @@ class StorySettings:
         if not 0 <= self.min_link < self.threshold:
             raise SettingsError(
                 f"min_link must be in [0, threshold), got {self.min_link}"
+            )
+        single = self.singleton_threshold
+        if single is not None and not self.min_link <= single <= self.threshold:
+            raise SettingsError(
+                f"singleton_threshold must be in [min_link, threshold], "
+                f"got {self.singleton_threshold}"
             )
         if self.time_window_days < 0 or self.time_decay_days <= 0:
             raise SettingsError("time_window_days must be >= 0 and time_decay_days > 0")
@@ -222,6 +279,12 @@ def featurize_clean(cleaned: CleanArticle) -> Features | Problem:
     words = tokens(cleaned.text)
     if not words:
         return Problem(article.origin, "nothing left after cleaning (all boilerplate or no words)")
+    share = notice_share(cleaned.text)
+    if share >= NOTICE_SHARE:
+        return Problem(
+            article.origin,
+            f"not an article: a site or web-archive notice ({share:.0%} of its words)",
+        )
     title_words = tokens(cleaned.title) if cleaned.title else []
     counter: dict[int, float] = {}
     word_of: dict[int, str] = {}
@@ -233,6 +296,11 @@ def featurize_clean(cleaned: CleanArticle) -> Features | Problem:
         t = _term_id(w)
         counter[t] = counter.get(t, 0.0) + 2.0
         word_of.setdefault(t, w)
+    if NAME_WEIGHT:
+        for w in tokens(" ".join(_NAME.findall(cleaned.text))):
+            t = _term_id(w)
+            if t in counter:
+                counter[t] += NAME_WEIGHT
     order = sorted(counter)
     raw = [w.casefold() for w in cleaned.text.split()]
     signature = minhash(raw)
@@ -539,6 +607,24 @@ def cluster(
             link = w / (size[root] * size[x])
             if link >= settings.threshold and can_merge(root, x):
                 heapq.heappush(heap, (-link, root, x, version[root], version[x]))
+
+    # second pass: articles left alone join their best group if it is close enough
+    if settings.singleton_threshold is not None:
+        moves: list[tuple[int, int]] = []
+        for a in range(n):
+            if find(a) != a or size[a] != 1:
+                continue
+            best, best_link = -1, float(settings.singleton_threshold)
+            for x, w in links[a].items():
+                if size[x] < 2 and anchor[x] is None:
+                    continue
+                link = w / size[x]
+                if link >= best_link:
+                    best, best_link = x, link
+            if best >= 0:
+                moves.append((a, best))
+        for a, x in moves:  # decided on the groups before any move: order does not matter
+            merge(find(x), a)
 
     story: list[int | None] = []
     new_group: list[int] = []
