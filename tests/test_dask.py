@@ -3,24 +3,22 @@ finds the same stories as one process."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 
 import pytest
 from _storydata import make_clusters, write_jsonl
 
+from evaluation.stories_eval import bcubed
 from newsbrief.store import ingest_paths, open_store
 from newsbrief.stories import content_hash
 
 distributed = pytest.importorskip("distributed")
 
 
-def bcubed_f1(a: list[int], b: list[int]) -> float:
-    pair = Counter(zip(a, b, strict=True))
-    ca, cb = Counter(a), Counter(b)
-    prec = sum(c * c / cb[y] for (_, y), c in pair.items()) / len(a)
-    rec = sum(c * c / ca[x] for (x, _), c in pair.items()) / len(a)
-    return 2 * prec * rec / (prec + rec)
+def bcubed_f1(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> float:
+    """The evaluation's B-cubed F1, so tests and reported numbers use one definition."""
+    return bcubed(gold, pred)[2]
 
 
 def test_local_cluster_matches_single_process(tmp_path: Path) -> None:
