@@ -84,3 +84,9 @@ def test_photo_captions_are_not_candidates() -> None:
         "Rescue workers search the rubble in Ankara. (AP Photo/Burhan Ozbilici)"
     )
 
+
+
+def test_agency_tag_before_the_lede_is_stripped() -> None:
+    text, cut = strip_dateline("(CNN) Barack Obama said on Monday that the deal was a good one.")
+    assert text.startswith("Barack Obama") and cut == len("(CNN) ")
+    assert is_candidate(text)

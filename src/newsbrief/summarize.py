@@ -56,7 +56,8 @@ _PRONOUN_OPENERS = re.compile(
     r"^(he|she|they|it|his|her|their|its|this|that|these|those|him|them)\b", re.I
 )
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,4}\s*(?:\([^)]{1,30}\))?\s*[—–―-]+\s*"
+    r"^(?:\((?:CNN|AP|AFP|Reuters|CBS|NBC|ABC|BBC|UPI|Bloomberg|[A-Z][A-Za-z]+ News)\)\s*[—–―-]*\s*"
+    r"|[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,4}\s*(?:\([^)]{1,30}\))?\s*[—–―-]+\s*"
     r"|[A-Z][A-Z]+(?: [A-Z][A-Z]+)*\s*,?\s*(?:\([^)]{1,30}\)\s*)?:\s+"
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?:\s+(?=[A-Z]))"
 )
