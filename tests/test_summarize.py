@@ -90,3 +90,20 @@ def test_agency_tag_before_the_lede_is_stripped() -> None:
     text, cut = strip_dateline("(CNN) Barack Obama said on Monday that the deal was a good one.")
     assert text.startswith("Barack Obama") and cut == len("(CNN) ")
     assert is_candidate(text)
+
+
+def test_opening_quote_mark_goes_back_to_its_sentence() -> None:
+    from newsbrief.model import Article
+    from newsbrief.pipeline import Settings, prepare
+
+    text = (
+        "“I didn’t want there to be high unemployment,” Bush told the 22,000 attendees. “We "
+        "had to act quickly, and we did what the country needed us to do,” he said."
+    )
+    brief, sentences = prepare([Article("", "x", "x.txt", text)], Settings(sections=False))
+    pool = candidates(sentences)
+    assert [s.text[:3] for s in pool] == ["“I ", "“We"]
+    cleaned = brief.articles[0].text
+    for s in pool:
+        assert cleaned[s.start : s.end] == s.text
+    assert pool[0].text.endswith("attendees.")

@@ -140,12 +140,42 @@ def candidates(
 ) -> list[Sentence]:
     """The sentences that may enter a brief, datelines stripped (offsets kept exact)."""
     out: list[Sentence] = []
-    for s in sentences:
+    for s in _quote_marks_moved(sentences):
         text, cut = strip_dateline(s.text)
         if cut:
             s = Sentence(s.id, s.article_id, s.index, s.paragraph, s.start + cut, s.end, text)
         if is_candidate(s.text, length):
             out.append(s)
+    return out
+
+
+def _opens_quote(text: str) -> bool:
+    return text.endswith(("“", "‘")) or (len(text) > 1 and text.endswith(' "'))
+
+
+def _quote_marks_moved(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Give an opening quote mark back to the sentence it opens.
+
+    The sentencizer keeps a trailing quote mark with the sentence before it:
+    ``...the attendees. “I didn't want...`` ends the first sentence with “.
+    """
+    out: list[Sentence] = []
+    for s in sentences:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.article_id == s.article_id
+            and prev.paragraph == s.paragraph
+            and prev.end == s.start
+            and _opens_quote(prev.text)
+        ):
+            mark = prev.text[-1]
+            kept = prev.text[:-1].rstrip()
+            out[-1] = Sentence(prev.id, prev.article_id, prev.index, prev.paragraph,
+                               prev.start, prev.end - (len(prev.text) - len(kept)), kept)
+            s = Sentence(s.id, s.article_id, s.index, s.paragraph, s.start - 1, s.end,
+                         mark + s.text)
+        out.append(s)
     return out
 
 
