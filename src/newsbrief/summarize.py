@@ -362,7 +362,7 @@ def summarize(
     chosen.sort(key=lambda i: (pool[i].index, -salience[i]))
     # citations look at every sentence, not only the candidates: a source that
     # carries the fact in a sentence opening with "He said" still carries it
-    every = list(sentences)
+    every = _quote_marks_moved(sentences)
     every_matrix = normalize(prepared.vectorizer.transform([s.text for s in every]))
     cite_sims = (matrix[chosen] @ every_matrix.T).tocsr()
     return [
