@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from _articles import cleaned
 
 from newsbrief import brief
-from newsbrief.model import Article, Attribution, Brief, CleanArticle, Paragraph, Quote
+from newsbrief.model import Article, Attribution, Brief, CleanArticle, Quote
 from newsbrief.pipeline import Settings
 from newsbrief.quotes import (
     find_attributions,
@@ -22,14 +23,7 @@ from newsbrief.sentences import split_sentences
 
 def clean(text: str, article_id: str = "a0", source: str = "outlet") -> CleanArticle:
     """A cleaned article with one paragraph a line (no cleaning rules applied)."""
-    paragraphs = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append(Paragraph(pos, pos + len(line), pos, pos + len(line)))
-        pos += len(line) + 1
-    article = Article(id=article_id, source=source, origin=f"{source}.txt", text=text)
-    return CleanArticle(article=article, text=text, paragraphs=tuple(paragraphs), removed=())
+    return cleaned(text, article_id, source)
 
 
 def attributions(*texts: str) -> list[Attribution]:

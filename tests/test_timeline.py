@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
+from _articles import cleaned
 
-from newsbrief.model import Article, Brief, CleanArticle, Paragraph, Removed
+from newsbrief.model import Brief, CleanArticle, Removed
 from newsbrief.sentences import split_sentences
 from newsbrief.timeline import build_timeline, date_label, publication_dates, resolve_date
 
@@ -39,15 +40,7 @@ def test_relative_date_without_a_publication_date() -> None:
 
 def article(text: str, removed: tuple[Removed, ...] = (), published: datetime | None = None,
             article_id: str = "a0") -> CleanArticle:
-    paragraphs = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append(Paragraph(pos, pos + len(line), pos, pos + len(line)))
-        pos += len(line) + 1
-    a = Article(id=article_id, source=article_id, origin=f"{article_id}.txt", text=text,
-                published=published)
-    return CleanArticle(article=a, text=text, paragraphs=tuple(paragraphs), removed=removed)
+    return cleaned(text, article_id, removed=removed, published=published)
 
 
 def test_publication_date_from_metadata_or_a_removed_date_line() -> None:
