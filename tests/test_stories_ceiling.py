@@ -1,0 +1,70 @@
+"""The ceilings script (evaluation/stories_ceiling.py): its bounds on small, known cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evaluation import stories_ceiling as ceiling
+from evaluation.stories_eval import bcubed
+
+
+def test_perfect_keeps_gold_but_notices_alone_and_identical_texts_together() -> None:
+    gold = ["a", "a", "b", "b", "c"]
+    hashes = ["h1", "h2", "h3", "h2", "h5"]  # article 3 has article 1's text
+    alone = [False, False, False, False, True]
+    pred = ceiling.perfect(gold, hashes, alone)
+    assert pred[0] == pred[1] == pred[3] == "a"  # the shared text goes with its first cluster
+    assert pred[2] == "b"
+    assert pred[4] == "alone4"
+    p, r, _ = bcubed(gold, pred)
+    assert p < 1.0 and r < 1.0  # the identical text costs both
+
+
+def test_nearest_same_counts_only_articles_with_a_mate() -> None:
+    gold = ["a", "a", "b", "b", "c"]
+    sim = np.array([
+        [1.0, 0.9, 0.1, 0.1, 0.0],
+        [0.9, 1.0, 0.2, 0.1, 0.0],
+        [0.1, 0.2, 1.0, 0.1, 0.5],  # its nearest is the lone article, not its mate
+        [0.1, 0.1, 0.1, 1.0, 0.0],  # ties with its mate and others: argmax picks index 0
+        [0.0, 0.0, 0.5, 0.0, 1.0],
+    ])
+    share, mates = ceiling.nearest_same(sim, gold)
+    assert mates == 4
+    assert share == pytest.approx(0.5)
+
+
+def test_average_link_finds_the_clusters_at_its_best_threshold() -> None:
+    gold = ["a", "a", "b", "b", "n"]
+    keep = [0, 1, 2, 3]  # article 4 stands alone
+    sim = np.array([
+        [1.0, 0.8, 0.1, 0.0],
+        [0.8, 1.0, 0.0, 0.1],
+        [0.1, 0.0, 1.0, 0.7],
+        [0.0, 0.1, 0.7, 1.0],
+    ])
+    f1, threshold, p, r = ceiling.average_link(sim, gold, keep, 5, [0.05, 0.5, 0.9])
+    assert (f1, p, r) == (1.0, 1.0, 1.0)
+    assert threshold == 0.5
+
+
+def test_main_prints_the_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tiny.jsonl"
+    docs = [
+        ["The city council approved the new budget for parks and libraries on Monday.",
+         "Council members voted to approve the city budget for parks and libraries."],
+        ["A storm brought heavy snow and closed schools across the northern valley.",
+         "Schools in the northern valley closed as heavy snow fell in the storm."],
+    ]
+    path.write_text("\n".join(
+        json.dumps({"document": " ||||| ".join(d), "summary": "s"}) for d in docs
+    ) + "\n")
+    assert ceiling.main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "4 articles, 2 clusters" in out
+    assert "identical texts together) | 1.000 | 1.000 | 1.000 |" in out
+    assert "| exact average link, TF-IDF | 1.000 | 1.000 | 1.000 |" in out
