@@ -99,6 +99,9 @@ def local_scaling(sim: np.ndarray, k: int, cap: float = 3.0) -> np.ndarray:
     neighbour similarity (Zelnik-Manor and Perona's local scaling), capped and
     mapped back into [0, 1]: a link counts for more where articles are sparse and
     less inside a crowded topic."""
+    k = min(k, len(sim) - 1)  # fewer articles than neighbours asked for
+    if k < 1:
+        return sim
     off = sim.copy()
     np.fill_diagonal(off, -np.inf)
     kth = np.maximum(-np.partition(-off, k - 1, axis=1)[:, k - 1], 0.05)

@@ -68,3 +68,18 @@ def test_main_prints_the_tables(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "4 articles, 2 clusters" in out
     assert "identical texts together) | 1.000 | 1.000 | 1.000 |" in out
     assert "| exact average link, TF-IDF | 1.000 | 1.000 | 1.000 |" in out
+    assert "| exact average link, TF-IDF, local scaling (k=5) | 1.000 | 1.000 | 1.000 |" in out
+
+
+def test_local_scaling_discounts_links_inside_a_crowded_topic() -> None:
+    # 0-1-2 are a crowd (all alike), 3-4 a sparse pair with a weaker link
+    sim = np.array([
+        [1.0, 0.6, 0.6, 0.0, 0.0],
+        [0.6, 1.0, 0.6, 0.0, 0.0],
+        [0.6, 0.6, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0, 0.3],
+        [0.0, 0.0, 0.0, 0.3, 1.0],
+    ])
+    scaled = ceiling.local_scaling(sim, 2)
+    assert scaled[3, 4] > scaled[0, 1]  # relative to its neighbourhood, 3-4 is closer
+    assert ceiling.local_scaling(sim[:1, :1], 5).shape == (1, 1)
