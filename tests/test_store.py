@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -138,3 +139,110 @@ def test_ingest_jsonl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["ingest", str(path), "--db", str(db), "-q"]) == 1
     err = capsys.readouterr().err
     assert "a.jsonl:11" in err and "not valid JSON" in err and "stored 10" in err
+
+
+def test_two_writers_with_the_same_articles_store_each_once(tmp_path: Path) -> None:
+    """Deduplication is checked again inside the write transaction: a second writer that
+    looked before the first committed counts them as duplicates instead of failing."""
+    articles = make_clusters(20, 3, seed=7)
+    store = SQLiteStore(tmp_path / "s.db")
+    errors: list[BaseException] = []
+    reports = []
+
+    def write() -> None:
+        try:
+            reports.append(store.add(articles, batch_size=15))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(r.stored for r in reports) == len(articles)
+    assert sum(r.duplicates for r in reports) == 2 * len(articles)
+    assert store.counts()[0] == len(articles) and store.check() == []
+    store.close()
+
+
+def test_searches_that_are_not_words_match_nothing_and_never_fail(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        store.add(make_clusters(5, 3, seed=5))
+        assert store.stories(limit=100)  # something to find
+        for query in ['"', '""  "', "\x00", "\ud800"]:
+            assert store.stories(query=query) == []
+            assert store.search(query) == []
+        assert isinstance(store.stories(query="a\x00b"), list)
+        assert store.stories(limit=2**70, offset=2**70) == []
+        assert len(store.stories(limit=2**70)) == store.counts()[1]
+
+
+def test_story_ids_are_whole_numbers_only(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        store.add(make_clusters(12, 2, seed=5))
+        ten = store.story(10)
+        assert ten is not None and store.story("10") == ten and store.story(" 10 ") == ten
+        for loose in ["1_0", "١٠", "10.0", "+10", "1e1", ""]:
+            assert store.story(loose) is None, loose
+            assert store.articles(loose) == []
+        assert brief_story(store, " 10 ").story == "10"
+
+
+def test_reading_commands_refuse_a_file_that_is_not_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (x TEXT)")
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="not a newsbrief store"):
+        open_store(other, create=False)
+    assert main(["stories", "--db", str(other)]) == 2
+    assert main(["brief", "--db", str(other), "--story", "1"]) == 2
+    assert "not a newsbrief store" in capsys.readouterr().err
+    assert other.read_bytes() == before  # nothing written to it
+    assert main(["stories", "--db", str(tmp_path / "missing.db")]) == 2
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_repeats_of_a_rejected_text_are_each_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice = ("Tweet with a location you can add location information to your tweets, such "
+              "as your city or precise location, from the web and via third-party "
+              "applications. You always have the option to delete your tweet location "
+              "history. Learn more")
+    path = write_jsonl(make_clusters(3, 2), tmp_path / "a.jsonl")
+    with path.open("a") as f:
+        for _ in range(3):
+            f.write(json.dumps({"text": notice, "source": "feed"}) + "\n")
+    db = tmp_path / "s.db"
+    assert main(["ingest", str(path), "--db", str(db), "-q", "--batch-size", "4"]) == 1
+    err = capsys.readouterr().err
+    assert "rejected 3" in err and "duplicates 0" in err
+    for line in (7, 8, 9):
+        assert f"a.jsonl:{line}" in err
+    assert err.count("which was rejected") == 2
+
+
+def test_ingest_nothing_usable_exits_2_and_notes_are_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n")
+    assert main(["ingest", str(bad), "--db", str(tmp_path / "s.db"), "-q"]) == 2
+    capsys.readouterr()
+    folder = tmp_path / "fold"
+    folder.mkdir()
+    write_jsonl(make_clusters(2, 2), folder / "a.jsonl")
+    (folder / "readme.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["ingest", str(folder), "--db", str(tmp_path / "s.db"), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "note:" in err and "readme.pdf" in err and "not an article file type" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ingest", str(folder), "--max-bytes", "0"])
+    assert exit_info.value.code == 2

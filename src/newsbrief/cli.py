@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,17 @@ from newsbrief.readers import load_source_names
 from newsbrief.render import FORMATS, render
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--db", type=Path, help="brief story --story from this store (SQLite file)")
     b.add_argument("--sources", type=Path, metavar="FILE",
                    help='JSON object {"file name": "outlet name"} for files without metadata')
-    b.add_argument("--max-bytes", type=int, default=Settings().max_bytes,
+    b.add_argument("--max-bytes", type=_positive, default=Settings().max_bytes,
                    help="reject input files larger than this (default 20 MB)")
     s = sub.add_parser("serve", help="serve the stories and a brief form over HTTP")
     s.add_argument("--db", type=Path, help="story store (SQLite file); without it, only the form")
@@ -54,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--scheduler", help="run on the Dask cluster at this address (tcp://HOST:8786)")
     i.add_argument("--dask-workers", type=int, default=0,
                    help="run on a local Dask cluster with this many worker processes")
-    i.add_argument("--max-bytes", type=int, default=Settings().max_bytes,
+    i.add_argument("--max-bytes", type=_positive, default=Settings().max_bytes,
                    help="reject input files larger than this (default 20 MB)")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     t = sub.add_parser("stories", help="list the stories in the store")
@@ -116,7 +128,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                          scheduler=args.scheduler, dask_workers=args.dask_workers)
     for p in report.rejected:
         print(f"newsbrief: rejected: {p.origin}: {p.message}", file=sys.stderr)
+    for p in report.notes:
+        print(f"newsbrief: note: {p.origin}: {p.message}", file=sys.stderr)
     print(report.summary(), file=sys.stderr)
+    if report.rejected and not report.stored and not report.duplicates:
+        return EXIT_FAILED  # nothing could be used
     return EXIT_PARTIAL if report.rejected else EXIT_OK
 
 
@@ -139,6 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except NewsbriefError as exc:
         print(f"newsbrief: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception:  # a bug, not bad input: show it, and do not exit as "partly done"
+        traceback.print_exc()
+        print("newsbrief: error: internal error (the traceback above); please report it",
+              file=sys.stderr)
         return EXIT_FAILED
 
 

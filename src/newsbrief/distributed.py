@@ -198,5 +198,6 @@ def ingest_dask(
             if cluster is not None:
                 cluster.close()
     report.rejected[:0] = [p for p in problems if p.fatal]
+    report.notes[:0] = [p for p in problems if not p.fatal]
     report.seconds = time.perf_counter() - started
     return report

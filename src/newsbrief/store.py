@@ -30,6 +30,7 @@ skips what is stored and completes the rest.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import struct
 import threading
@@ -140,6 +141,9 @@ class IngestReport:
     joined: int = 0
     """Stored articles that joined a story made before their batch."""
     rejected: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    """Inputs used with a caveat or skipped as not articles (files of other types in a
+    folder, archive records that are not pages): reported, not counted as rejected."""
     seconds: float = 0.0
 
     def merge(self, other: IngestReport) -> None:
@@ -151,6 +155,7 @@ class IngestReport:
         self.new_stories += other.new_stories
         self.joined += other.joined
         self.rejected.extend(other.rejected)
+        self.notes.extend(other.notes)
         self.seconds += other.seconds
 
     def summary(self) -> str:
@@ -283,16 +288,30 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 _ORDERS = {"size": "s.size DESC, s.id DESC", "recent": "s.updated DESC, s.id DESC"}
 
 
+_NOT_QUERY = re.compile(r'["\x00-\x1f\x7f\ud800-\udfff]')
+
+
 def _fts_query(text: str) -> str:
-    words = [w.replace('"', "") for w in text.split()]
+    """The words of ``text`` as an FTS5 query (each quoted, all required); a text with
+    no word left (only quotes, control characters) finds nothing."""
+    words = [_NOT_QUERY.sub("", w) for w in text.split()]
     return " ".join(f'"{w}"' for w in words if w)
+
+
+_MAX_ROWS = 2**62
 
 
 class SQLiteStore:
     """The SQLite implementation of ``Store`` (WAL mode, thread-safe, one batch a transaction)."""
 
-    def __init__(self, path: str | Path, settings: StorySettings | None = None) -> None:
+    def __init__(
+        self, path: str | Path, settings: StorySettings | None = None, create: bool = True
+    ) -> None:
+        """Open the store at ``path``; with ``create`` False, only an existing store
+        (a file that is not one is refused, never written to)."""
         self.path = str(path)
+        if not create:
+            _check_is_store(self.path)
         try:
             self._conn = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=30.0
@@ -304,6 +323,7 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
         self._lock = threading.RLock()
+        self._rejected: dict[str, Problem] = {}  # content hash -> why, for this process
         version = self._meta("schema")
         if version is None:
             self._set_meta("schema", str(SCHEMA_VERSION).encode())
@@ -420,18 +440,53 @@ class SQLiteStore:
         report.duplicates = dups
         good = [f for f in features if isinstance(f, Features)]
         report.rejected.extend(f for f in features if isinstance(f, Problem))
+        self._report_repeats(batch, features, report)
         if good:
             with self._lock:
                 try:
                     self._conn.execute("BEGIN IMMEDIATE")
-                    self._write_batch(good, report, scorer or _local_scorer)
+                    # another writer may have stored some of them since new_articles looked
+                    now_stored = {
+                        str(r[0]) for r in self._in(
+                            "SELECT content_hash FROM article WHERE content_hash IN ({})",
+                            [f.content_hash for f in good],
+                        )
+                    }
+                    if now_stored:
+                        report.duplicates += sum(f.content_hash in now_stored for f in good)
+                        good = [f for f in good if f.content_hash not in now_stored]
+                    if good:
+                        self._write_batch(good, report, scorer or _local_scorer)
                     self._conn.execute("COMMIT")
-                except BaseException:
+                except BaseException as exc:
                     if self._conn.in_transaction:
                         self._conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.OperationalError):
+                        raise StoreError(f"{self.path}: {exc}") from exc
                     raise
         report.seconds = time.perf_counter() - started
         return report
+
+    def _report_repeats(
+        self, batch: Sequence[Article], features: Sequence[Features | Problem],
+        report: IngestReport,
+    ) -> None:
+        """Repeats of a rejected text were counted as duplicates of it: report each one
+        as rejected too, with where it was (nothing stored is their duplicate)."""
+        now = {f.origin: f for f in features if isinstance(f, Problem)}
+        if not now and not self._rejected:
+            return
+        hashes = [content_hash(a.text) for a in batch]
+        for a, h in zip(batch, hashes, strict=True):
+            if a.origin in now:
+                self._rejected[h] = now[a.origin]
+        for a, h in zip(batch, hashes, strict=True):
+            first = self._rejected.get(h)
+            if first is not None and first.origin != a.origin and a.origin not in now:
+                report.rejected.append(Problem(
+                    a.origin, f"same text as {first.origin}, which was rejected: {first.message}"
+                ))
+                report.duplicates -= 1
 
     def _candidates(
         self, salient: list[np.ndarray], story_copy_ids: set[int]
@@ -791,8 +846,11 @@ class SQLiteStore:
             raise SettingsError(f"order must be one of {', '.join(_ORDERS)}, got {order!r}")
         if limit < 0 or offset < 0:
             raise SettingsError("limit and offset must not be negative")
+        limit, offset = min(limit, _MAX_ROWS), min(offset, _MAX_ROWS)  # SQLite ints: 64 bits
         where, params = "", []
-        if query and _fts_query(query):
+        if query and query.strip():
+            if not _fts_query(query):
+                return []  # nothing searchable is left of it: nothing matches
             where = (
                 " WHERE s.id IN (SELECT a.story_id FROM article_fts JOIN article a "
                 "ON a.id = article_fts.rowid WHERE article_fts MATCH ?)"
@@ -842,6 +900,7 @@ class SQLiteStore:
         q = _fts_query(text)
         if not q:
             return []
+        limit = min(max(limit, 0), _MAX_ROWS)
         with self._lock:
             rows = self._conn.execute(
                 "SELECT a.id, a.story_id, a.title, a.source, "
@@ -908,10 +967,17 @@ class SQLiteStore:
 
 
 def _story_id(value: int | str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
+    """A story id from what a user typed: ASCII digits (or an int), nothing looser."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()):
+            return None
+        value = text
+    if not isinstance(value, int | str):
+        return None
+    number = int(value)
     # SQLite integers are 64-bit: a larger id names no story (and must not raise)
     return number if -(2**63) <= number < 2**63 else None
 
@@ -932,9 +998,24 @@ def _local_scorer(
     return candidate_edges(x, salient, settings)
 
 
-def open_store(path: str | Path, settings: StorySettings | None = None) -> SQLiteStore:
-    """Open (or create) the store at ``path``."""
-    return SQLiteStore(path, settings)
+def open_store(
+    path: str | Path, settings: StorySettings | None = None, create: bool = True
+) -> SQLiteStore:
+    """Open (or, with ``create``, create) the store at ``path``."""
+    return SQLiteStore(path, settings, create=create)
+
+
+def _check_is_store(path: str) -> None:
+    """Refuse a path that is not a newsbrief store, without writing to it."""
+    if not Path(path).is_file():
+        raise StoreError(f"{path}: no such store (create it with `newsbrief ingest --db {path}`)")
+    try:
+        with sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row is None:
+        raise StoreError(f"{path}: not a newsbrief store (no newsbrief tables in it)")
 
 
 def with_progress(
@@ -996,6 +1077,7 @@ def ingest_paths(
         progress,
     )
     report.rejected[:0] = fatal
+    report.notes[:0] = [p for p in problems if not p.fatal]
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1008,7 +1090,7 @@ def brief_story(store: Store, story_id: int | str, settings: Settings | None = N
     if not articles:
         raise NoArticlesError(f"story {story_id}", "no such story in the store")
     result = brief(articles, settings=settings)
-    result.story = str(story_id)
+    result.story = str(_story_id(story_id))
     return result
 
 
@@ -1019,9 +1101,7 @@ def brief_stored(
     """``newsbrief brief --db FILE --story ID``: open the store and brief that story."""
     if story is None or paths:
         raise SettingsError("with --db, give --story ID (see `newsbrief stories`) and no PATH")
-    if not Path(db).exists():
-        raise StoreError(f"{db}: no such store (create it with `newsbrief ingest --db {db}`)")
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         return brief_story(store, story, settings=settings)
 
 
@@ -1063,7 +1143,5 @@ def list_stories(
     order: str = "size",
 ) -> str:
     """``newsbrief stories``: open the store and list its stories as a table."""
-    if not Path(db).exists():
-        raise StoreError(f"{db}: no such store (create it with `newsbrief ingest --db {db}`)")
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         return format_stories(store.stories(limit=limit, offset=offset, query=query, order=order))

@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from newsbrief.errors import SettingsError, StoreError
+from newsbrief.errors import SettingsError
 from newsbrief.store import SQLiteStore, open_store
 from newsbrief.web.app import WebSettings, create_app
 
@@ -17,12 +17,9 @@ log = logging.getLogger("newsbrief.web")
 
 
 def open_existing_store(path: str | os.PathLike[str]) -> SQLiteStore:
-    """The story store at ``path``; a ``StoreError`` rather than a new empty store if none."""
-    if not Path(path).is_file():
-        raise StoreError(
-            f"{os.fspath(path)}: no such store (create it with `newsbrief ingest --db {path}`)"
-        )
-    return open_store(Path(path))
+    """The story store at ``path``; a ``StoreError`` rather than a new empty store if none
+    (or if the file is not a newsbrief store)."""
+    return open_store(Path(path), create=False)
 
 
 def _is_loopback(host: str) -> bool:
