@@ -120,3 +120,14 @@ def test_dates_with_and_without_zone_compare(tmp_path: Path) -> None:
     result = read_paths([path])
     assert all(a.published and a.published.tzinfo for a in result.articles)
     assert brief(result.articles, words=20).syndication  # copies compared their dates
+
+
+def test_dates_at_the_edge_of_the_range_are_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "edge.jsonl"
+    rows = [{"text": "The dam opened.", "published": "0001-01-01T00:00:00+01:00"},
+            {"text": "The dam closed.", "published": "9999-12-31T23:00:00-12:00"},
+            {"text": "The dam held.", "published": "2020-05-01T12:00:00+02:00"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    result = read_paths([path])
+    assert not result.problems
+    assert [a.published.hour if a.published else None for a in result.articles] == [None, None, 10]

@@ -144,7 +144,7 @@ def read_bytes(
     if _suffix(path) in WARC_SUFFIXES:  # warcio reads plain and gzip archives itself
         from newsbrief.readers.warc import read_warc
 
-        articles, problems = read_warc(data, origin)
+        articles, problems = read_warc(data, origin, max_bytes)
         result.articles.extend(articles)
         result.problems.extend(problems)
         return result
@@ -178,27 +178,35 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Read one file with the reader its name calls for.
 
     WARC archives are streamed record by record (crawls run to gigabytes), so
-    the size limit applies to each page in them, not to the archive.
+    the size limit applies to each page in them, not to the archive. An
+    unexpected error in a reader is a problem for this file alone (what was read
+    before it is kept); ``InputError`` and ``OSError`` are raised as before.
     """
-    if _suffix(path) in WARC_SUFFIXES:
-        from newsbrief.readers.warc import iter_warc
+    result = ReadResult()
+    try:
+        if _suffix(path) in WARC_SUFFIXES:
+            from newsbrief.readers.warc import iter_warc
 
-        result = ReadResult()
-        with path.open("rb") as stream:
-            for item in iter_warc(stream, str(path)):
-                if isinstance(item, Problem):
-                    result.problems.append(item)
-                else:
-                    result.articles.append(item)
+            with path.open("rb") as stream:
+                for item in iter_warc(stream, str(path), max_bytes):
+                    if isinstance(item, Problem):
+                        result.problems.append(item)
+                    else:
+                        result.articles.append(item)
+            return result
+        size = path.stat().st_size
+        if size > max_bytes:  # checked before reading: never load a huge file into memory
+            raise InputError(
+                str(path),
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+                "(raise it with --max-bytes)",
+            )
+        return read_bytes(path.read_bytes(), str(path), max_bytes)
+    except (InputError, OSError):
+        raise
+    except Exception as exc:  # a reader's bug or an input it did not foresee: not the whole run
+        result.problems.append(Problem(str(path), f"reader failed: {type(exc).__name__}: {exc}"))
         return result
-    size = path.stat().st_size
-    if size > max_bytes:  # checked before reading: never load a huge file into memory
-        raise InputError(
-            str(path),
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-            "(raise it with --max-bytes)",
-        )
-    return read_bytes(path.read_bytes(), str(path), max_bytes)
 
 
 def load_source_names(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -240,6 +248,11 @@ def read_paths(
             continue
         except OSError as exc:
             result.problems.append(Problem(str(path), f"cannot read file ({exc.strerror})"))
+            continue
+        except Exception as exc:  # read_file keeps its own; this is the last line for one file
+            result.problems.append(
+                Problem(str(path), f"reader failed: {type(exc).__name__}: {exc}")
+            )
             continue
         result.articles.extend(one.articles)
         result.problems.extend(one.problems)

@@ -40,7 +40,10 @@ def _published(entry: Any) -> datetime | None:
         value = entry.get(key)
         if value:
             y, mo, d, h, mi, sec = (int(v) for v in value[:6])
-            return datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
+            try:  # feedparser turns "0000-00-00" into year -1
+                return datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
+            except (ValueError, OverflowError):
+                return None  # a date that cannot be: unknown, not a guess from the text
     return parse_date(entry.get("published") or entry.get("updated"))
 
 

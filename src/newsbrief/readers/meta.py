@@ -22,15 +22,25 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def parse_date(value: object) -> datetime | None:
-    """A date or datetime (ISO or free text) as UTC; None when absent or unreadable."""
+    """A date or datetime (ISO or free text) as UTC; None when absent, unreadable or
+    out of range (``0001-01-01T00:00+01:00`` is before year 1 in UTC)."""
+    try:
+        return _parse_date(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_date(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return _utc(value)
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return _utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         pass
+    else:
+        return _utc(moment)
     import dateparser  # slow to import: only when an ISO parse failed
 
     parsed: datetime | None = dateparser.parse(
