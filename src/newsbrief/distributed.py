@@ -21,21 +21,20 @@ cluster of ``n_workers`` processes. Dask is optional:
 
 from __future__ import annotations
 
-import glob
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from newsbrief.errors import InputError, SettingsError
+from newsbrief.errors import SettingsError
 from newsbrief.model import Article, Problem
 from newsbrief.store import DEFAULT_BATCH, IngestReport, SQLiteStore, with_progress
 from newsbrief.stories import StorySettings, candidate_edges, featurize_batch
 
-__all__ = ["dask_client", "expand_paths", "ingest_dask", "read_one"]
+__all__ = ["dask_client", "ingest_dask", "read_one"]
 
 
 def _need_dask() -> Any:
@@ -48,48 +47,12 @@ def _need_dask() -> Any:
     return distributed
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:
-    """Files named by ``paths`` (files, folders, globs), sorted per argument, and problems."""
-    from newsbrief.readers import KNOWN_SUFFIXES
-
-    def known(p: Path) -> bool:
-        suffixes = [s.lower() for s in p.suffixes]
-        if suffixes and suffixes[-1] == ".gz":
-            suffixes = suffixes[:-1]
-        return bool(suffixes) and suffixes[-1] in KNOWN_SUFFIXES
-
-    files: list[str] = []
-    problems: list[Problem] = []
-    for raw in paths:
-        name = os.fspath(raw)
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*") if p.is_file() and known(p))
-            if not found:
-                problems.append(Problem(name, "folder holds no article files"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(name)
-        elif any(ch in name for ch in "*?["):
-            found = sorted(m for m in glob.glob(name, recursive=True) if Path(m).is_file())
-            if not found:
-                problems.append(Problem(name, "pattern matches no file"))
-            files.extend(found)
-        else:
-            problems.append(Problem(name, "no such file or folder"))
-    return files, problems
-
-
 def read_one(path: str, max_bytes: int | None = None) -> tuple[list[Article], list[Problem]]:
     """Read one file on a worker: its articles and problems (never raises for bad input)."""
-    from newsbrief.readers import DEFAULT_MAX_BYTES, read_file
+    from newsbrief.readers import DEFAULT_MAX_BYTES
+    from newsbrief.readers import read_one as read
 
-    try:
-        result = read_file(Path(path), max_bytes or DEFAULT_MAX_BYTES)
-    except InputError as exc:
-        return [], [Problem(exc.origin, exc.problem)]
-    except OSError as exc:
-        return [], [Problem(path, f"cannot read file ({exc.strerror})")]
+    result = read(Path(path), max_bytes or DEFAULT_MAX_BYTES)
     return result.articles, result.problems
 
 
@@ -137,7 +100,10 @@ def ingest_dask(
     own = client is None
     client = client or dask_client(scheduler, n_workers)
     try:
-        files, problems = expand_paths(paths)
+        from newsbrief.readers import expand_paths
+
+        found_files, problems = expand_paths(paths)
+        files = [str(f) for f in found_files]
         reads = client.gather(client.map(read_one, files, max_bytes=max_bytes, pure=False))
         articles: list[Article] = []
         for found, bad in reads:

@@ -1019,7 +1019,7 @@ def _check_is_store(path: str) -> None:
 
 
 def with_progress(
-    total: int,
+    total: int | None,
     run: Callable[[Callable[[IngestReport], None] | None], IngestReport],
     progress: bool = True,
 ) -> IngestReport:
@@ -1065,17 +1065,17 @@ def ingest_paths(
 
     Unreadable inputs are reported (file and reason) and the rest goes on.
     """
-    from newsbrief.readers import DEFAULT_MAX_BYTES, read_paths
+    from newsbrief.readers import DEFAULT_MAX_BYTES, iter_articles
 
     started = time.perf_counter()
-    read = read_paths([str(p) for p in paths], max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-    problems = list(read.problems)
-    fatal = [p for p in problems if p.fatal]
+    problems: list[Problem] = []
+    articles = iter_articles([str(p) for p in paths], problems, max_bytes or DEFAULT_MAX_BYTES)
     report = with_progress(
-        len(read.articles),
-        lambda step: store.add(read.articles, batch_size=batch_size, on_batch=step),
+        None,  # not known before the files are read: they are read as the batches go
+        lambda step: store.add(articles, batch_size=batch_size, on_batch=step),
         progress,
     )
+    fatal = [p for p in problems if p.fatal]
     report.rejected[:0] = fatal
     report.notes[:0] = [p for p in problems if not p.fatal]
     report.seconds = time.perf_counter() - started

@@ -23,10 +23,13 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "ReadResult",
     "decode",
+    "expand_paths",
+    "iter_articles",
     "load_source_names",
     "name_sources",
     "read_bytes",
     "read_file",
+    "read_one",
     "read_paths",
 ]
 
@@ -235,25 +238,43 @@ def name_sources(articles: list[Article], names: dict[str, str]) -> list[Article
     return out
 
 
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
+    """The files that ``paths`` (files, folders, globs) name, and the problems and notes
+    found on the way (missing paths, empty folders, files skipped by type)."""
+    problems: list[Problem] = []
+    return list(_expand(paths, problems)), problems
+
+
+def read_one(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """One file's articles and problems; never raises for bad input."""
+    try:
+        return read_file(path, max_bytes)
+    except InputError as exc:
+        return ReadResult(problems=[Problem(exc.origin, exc.problem)])
+    except OSError as exc:
+        return ReadResult(problems=[Problem(str(path), f"cannot read file ({exc.strerror})")])
+    except Exception as exc:  # read_file keeps its own; this is the last line for one file
+        return ReadResult(
+            problems=[Problem(str(path), f"reader failed: {type(exc).__name__}: {exc}")]
+        )
+
+
+def iter_articles(
+    paths: Iterable[str | os.PathLike[str]], problems: list[Problem],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Article]:
+    """The articles of ``paths``, one file at a time (never more than one file's in
+    memory), adding each file's problems to ``problems`` as it is read."""
+    for path in _expand(paths, problems):
+        one = read_one(path, max_bytes)
+        problems.extend(one.problems)
+        yield from one.articles
+
+
 def read_paths(
     paths: Iterable[str | os.PathLike[str]], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> ReadResult:
     """Read every article in ``paths`` (files, folders, globs); collect problems, never stop."""
     result = ReadResult()
-    for path in _expand(paths, result.problems):
-        try:
-            one = read_file(path, max_bytes)
-        except InputError as exc:
-            result.problems.append(Problem(exc.origin, exc.problem))
-            continue
-        except OSError as exc:
-            result.problems.append(Problem(str(path), f"cannot read file ({exc.strerror})"))
-            continue
-        except Exception as exc:  # read_file keeps its own; this is the last line for one file
-            result.problems.append(
-                Problem(str(path), f"reader failed: {type(exc).__name__}: {exc}")
-            )
-            continue
-        result.articles.extend(one.articles)
-        result.problems.extend(one.problems)
+    result.articles.extend(iter_articles(paths, result.problems, max_bytes))
     return result
