@@ -360,3 +360,12 @@ def test_serve_checks_its_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert "port must be between 0 and 65535, got 70000" in capsys.readouterr().err
     assert main(["serve", "--db", "no-such.db"]) == 2
     assert "no-such.db: no such store" in capsys.readouterr().err
+
+
+def test_odd_queries_and_ids_are_answered_not_500(client: TestClient) -> None:
+    for url in ["/?q=a%00b", "/api/stories?q=a%00b", "/?q=%22", "/?q=%ED%A0%80",
+                "/api/stories?offset=99999999999999999999"]:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/stories?q=%22").json()["stories"] == []
+    for url in ["/stories/1_0", "/api/stories/1_0", "/api/stories/99999999999999999999"]:
+        assert client.get(url).status_code == 404, url
