@@ -227,3 +227,16 @@ def test_warc_record_over_the_size_limit(tmp_path: Path) -> None:
     (problem,) = result.problems
     assert problem.origin == f"{path}@{len(parts[0])} (https://gazette.example/big)"
     assert problem.message.startswith("page is over the") and problem.fatal
+
+
+def test_uploaded_archive_that_fails_its_reader_is_a_problem() -> None:
+    pytest.importorskip("fastapi")
+    from newsbrief.web.uploads import Upload, read_posted
+
+    bad = _record("https://gazette.example/ferry", "text/html", PAGE) + _record(
+        None, "text/html", PAGE
+    )
+    result = read_posted("", [Upload("crawl.warc", bad), Upload("feed.rss", RSS.encode())],
+                         max_bytes=1 << 20)
+    assert [a.title for a in result.articles] == ["Ferry vote"]
+    assert [p.origin for p in result.problems if "reader failed" in p.message] == ["crawl.warc"]

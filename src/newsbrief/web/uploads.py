@@ -78,6 +78,11 @@ def read_posted(text: str, uploads: Sequence[Upload], max_bytes: int) -> ReadRes
         except InputError as exc:
             result.problems.append(Problem(exc.origin, exc.problem))
             continue
+        except Exception as exc:  # a reader's failure: that file alone, reported
+            result.problems.append(
+                Problem(upload.name, f"reader failed: {type(exc).__name__}: {exc}")
+            )
+            continue
         result.articles.extend(one.articles)
         result.problems.extend(one.problems)
     if not text.strip() and not uploads:
