@@ -474,7 +474,11 @@ class SQLiteStore:
         """Repeats of a rejected text were counted as duplicates of it: report each one
         as rejected too, with where it was (nothing stored is their duplicate)."""
         now = {f.origin: f for f in features if isinstance(f, Problem)}
-        if not now and not self._rejected:
+        if not report.duplicates or not (now or self._rejected):
+            if now:  # remember them for later batches
+                for a in batch:
+                    if a.origin in now:
+                        self._rejected[content_hash(a.text)] = now[a.origin]
             return
         hashes = [content_hash(a.text) for a in batch]
         for a, h in zip(batch, hashes, strict=True):
