@@ -22,7 +22,9 @@ cluster of ``n_workers`` processes. Dask is optional:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +106,16 @@ def ingest_dask(
 
         found_files, problems = expand_paths(paths)
         files = [str(f) for f in found_files]
-        reads = client.gather(client.map(read_one, files, max_bytes=max_bytes, pure=False))
-        articles: list[Article] = []
-        for found, bad in reads:
-            articles.extend(found)
-            problems.extend(bad)
+        reads = client.map(read_one, files, max_bytes=max_bytes, pure=False)
+
+        def stream() -> Iterator[Article]:
+            """The articles of the files in order, each file's fetched when it is needed."""
+            for future in reads:
+                found, bad = future.result()
+                future.release()
+                problems.extend(bad)
+                yield from found
+
         n_workers_now = max(1, len(client.scheduler_info().get("workers", {})))
 
         def scorer(
@@ -130,14 +137,23 @@ def ingest_dask(
             return i[order], j[order], w[order]
 
         def run(step: Any) -> IngestReport:
+            from newsbrief.stories import content_hash
+
             total = IngestReport()
             seen: set[str] = set()
-            batches = [articles[s : s + batch_size] for s in range(0, len(articles), batch_size)]
-            pending = []
-            for batch in batches:
-                fresh, dups = store.new_articles(batch)
-                from newsbrief.stories import content_hash
+            pending: deque[tuple[list[Article], Any, int]] = deque()
 
+            def store_next() -> None:
+                batch, future, dups = pending.popleft()
+                features = future.result() if future is not None else []
+                one = store.add_batch(batch, scorer=scorer, features=features, duplicates=dups)
+                total.merge(one)
+                if step is not None:
+                    step(one)
+
+            articles = stream()
+            while batch := list(islice(articles, batch_size)):
+                fresh, dups = store.new_articles(batch)
                 kept = []
                 for a in fresh:
                     h = content_hash(a.text)
@@ -148,15 +164,13 @@ def ingest_dask(
                     kept.append(a)
                 future = client.submit(featurize_batch, kept, pure=False) if kept else None
                 pending.append((batch, future, dups))
-            for batch, future, dups in pending:
-                features = future.result() if future is not None else []
-                one = store.add_batch(batch, scorer=scorer, features=features, duplicates=dups)
-                total.merge(one)
-                if step is not None:
-                    step(one)
+                if len(pending) > 2 * n_workers_now:  # keep the workers busy, memory bounded
+                    store_next()
+            while pending:
+                store_next()
             return total
 
-        report = with_progress(len(articles), run, progress)
+        report = with_progress(None, run, progress)
     finally:
         if own:
             cluster = getattr(client, "_newsbrief_cluster", None)

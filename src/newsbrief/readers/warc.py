@@ -133,7 +133,8 @@ def iter_warc(
                     yield Problem(exc.origin, exc.problem)
     except (ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
         what = f"after record {total}" if total else "at the start of the file"
-        yield Problem(f"{origin}@{last}", f"not a valid WARC record {what} ({exc})")
+        detail = str(exc).split(", first line:", 1)[0]  # not the bytes that follow it
+        yield Problem(f"{origin}@{last}", f"not a valid WARC record {what} ({detail[:200]})")
         return
     for ctype, count in sorted(skipped.items()):
         records_ = "record" if count == 1 else "records"
