@@ -82,14 +82,13 @@ def average_link(
     dist = np.clip(1.0 - sim, 0.0, 2.0)
     np.fill_diagonal(dist, 0.0)
     tree = linkage(squareform((dist + dist.T) / 2, checks=False), method="average")
-    full_gold = gold
     best = (-1.0, 0.0, 0.0, 0.0)
     for t in thresholds:
         labels = fcluster(tree, t=1.0 - t, criterion="distance")
         pred = [f"alone{i}" for i in range(n)]
         for i, label in zip(keep, labels, strict=True):
             pred[i] = f"c{label}"
-        p, r, f = bcubed(full_gold, pred)
+        p, r, f = bcubed(gold, pred)
         best = max(best, (f, t, p, r))
     return best
 

@@ -25,18 +25,17 @@ import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from newsbrief.errors import SettingsError
-from newsbrief.model import Article, Problem
+from newsbrief.model import Article
 from newsbrief.store import DEFAULT_BATCH, IngestReport, SQLiteStore, with_progress
 from newsbrief.stories import StorySettings, candidate_edges, featurize_batch
 
-__all__ = ["dask_client", "ingest_dask", "read_one"]
+__all__ = ["dask_client", "ingest_dask"]
 
 
 def _need_dask() -> Any:
@@ -47,15 +46,6 @@ def _need_dask() -> Any:
             "the Dask path needs dask and distributed: pip install 'newsbrief[stories]'"
         ) from None
     return distributed
-
-
-def read_one(path: str, max_bytes: int | None = None) -> tuple[list[Article], list[Problem]]:
-    """Read one file on a worker: its articles and problems (never raises for bad input)."""
-    from newsbrief.readers import DEFAULT_MAX_BYTES
-    from newsbrief.readers import read_one as read
-
-    result = read(Path(path), max_bytes or DEFAULT_MAX_BYTES)
-    return result.articles, result.problems
 
 
 def _score_block(
@@ -102,19 +92,19 @@ def ingest_dask(
     own = client is None
     client = client or dask_client(scheduler, n_workers)
     try:
-        from newsbrief.readers import expand_paths
+        from newsbrief.readers import DEFAULT_MAX_BYTES, expand_paths, read_one
 
-        found_files, problems = expand_paths(paths)
-        files = [str(f) for f in found_files]
-        reads = client.map(read_one, files, max_bytes=max_bytes, pure=False)
+        files, problems = expand_paths(paths)
+        reads = client.map(read_one, files, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                           pure=False)
 
         def stream() -> Iterator[Article]:
             """The articles of the files in order, each file's fetched when it is needed."""
             for future in reads:
-                found, bad = future.result()
+                one = future.result()
                 future.release()
-                problems.extend(bad)
-                yield from found
+                problems.extend(one.problems)
+                yield from one.articles
 
         n_workers_now = max(1, len(client.scheduler_info().get("workers", {})))
 

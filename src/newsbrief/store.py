@@ -853,13 +853,14 @@ class SQLiteStore:
         limit, offset = min(limit, _MAX_ROWS), min(offset, _MAX_ROWS)  # SQLite ints: 64 bits
         where, params = "", []
         if query and query.strip():
-            if not _fts_query(query):
+            match = _fts_query(query)
+            if not match:
                 return []  # nothing searchable is left of it: nothing matches
             where = (
                 " WHERE s.id IN (SELECT a.story_id FROM article_fts JOIN article a "
                 "ON a.id = article_fts.rowid WHERE article_fts MATCH ?)"
             )
-            params.append(_fts_query(query))
+            params.append(match)
         with self._lock:
             rows = self._conn.execute(
                 f"{self._STORY_SQL}{where} ORDER BY {_ORDERS[order]} LIMIT ? OFFSET ?",

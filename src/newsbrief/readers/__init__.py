@@ -246,17 +246,14 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], l
 
 
 def read_one(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-    """One file's articles and problems; never raises for bad input."""
+    """One file's articles and problems; never raises for bad input (``read_file``
+    already turns a reader's own failure into a problem)."""
     try:
         return read_file(path, max_bytes)
     except InputError as exc:
         return ReadResult(problems=[Problem(exc.origin, exc.problem)])
     except OSError as exc:
         return ReadResult(problems=[Problem(str(path), f"cannot read file ({exc.strerror})")])
-    except Exception as exc:  # read_file keeps its own; this is the last line for one file
-        return ReadResult(
-            problems=[Problem(str(path), f"reader failed: {type(exc).__name__}: {exc}")]
-        )
 
 
 def iter_articles(

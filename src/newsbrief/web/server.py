@@ -8,18 +8,12 @@ import os
 from pathlib import Path
 
 from newsbrief.errors import SettingsError
-from newsbrief.store import SQLiteStore, open_store
+from newsbrief.store import open_store
 from newsbrief.web.app import WebSettings, create_app
 
-__all__ = ["open_existing_store", "serve"]
+__all__ = ["serve"]
 
 log = logging.getLogger("newsbrief.web")
-
-
-def open_existing_store(path: str | os.PathLike[str]) -> SQLiteStore:
-    """The story store at ``path``; a ``StoreError`` rather than a new empty store if none
-    (or if the file is not a newsbrief store)."""
-    return open_store(Path(path), create=False)
 
 
 def _is_loopback(host: str) -> bool:
@@ -44,7 +38,7 @@ def serve(
         raise SettingsError(f"port must be between 0 and 65535, got {port}")
     if not _is_loopback(host):
         log.warning("serving on %s: other machines can reach this server", host)
-    store = open_existing_store(db) if db is not None else None
+    store = open_store(Path(db), create=False) if db is not None else None
     try:
         uvicorn.run(create_app(store, settings), host=host, port=port, log_level="info")
     finally:
