@@ -25,10 +25,14 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _CHUNK = 1 << 16
 
 
+def _html_type(ctype: str) -> bool:
+    return any(t in ctype.lower() for t in _HTML_TYPES)
+
+
 def _is_html(ctype: str, body: bytes) -> bool:
     """By the Content-Type; without one, by how the body starts."""
     if ctype:
-        return any(t in ctype.lower() for t in _HTML_TYPES)
+        return _html_type(ctype)
     head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype", b"<html")) or b"<html" in head
 
@@ -95,9 +99,7 @@ def iter_warc(
                 ctype = (http.get_header("Content-Type") if http is not None else "") or ""
             else:
                 ctype = record.rec_headers.get_header("Content-Type") or ""
-            want = page and status[:1] in ("", "2") and (
-                not ctype or any(t in ctype.lower() for t in _HTML_TYPES)
-            )
+            want = page and status[:1] in ("", "2") and (not ctype or _html_type(ctype))
             try:  # the body first: asking the iterator for the offset ends the record
                 body, cut = _read_body(record, max_bytes, want)
                 failure = None
