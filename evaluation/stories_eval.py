@@ -44,8 +44,9 @@ from sklearn.metrics import adjusted_rand_score
 
 from newsbrief.model import Article
 from newsbrief.readers import read_paths
-from newsbrief.store import DEFAULT_BATCH, SQLiteStore
-from newsbrief.stories import StorySettings, content_hash
+from newsbrief.settings import DEFAULT_BATCH, StorySettings
+from newsbrief.store import SQLiteStore
+from newsbrief.stories import content_hash
 
 
 def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, float, float]:

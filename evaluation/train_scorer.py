@@ -29,9 +29,10 @@ from pathlib import Path
 import numpy as np
 from rouge_score import rouge_scorer
 
-from newsbrief.pipeline import Settings, prepare
+from newsbrief.pipeline import prepare
 from newsbrief.readers.jsonl import read_jsonl
-from newsbrief.summarize import FEATURES, Prepared, Weights, prepare_features, select
+from newsbrief.settings import Settings, Weights
+from newsbrief.summarize import FEATURES, Prepared, prepare_features, select
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT.parent / "shared/data/multinews/train5622-truncated.jsonl.gz"

@@ -9,7 +9,6 @@ from _articles import cleaned
 
 from newsbrief import brief
 from newsbrief.model import Article, Attribution, Brief, CleanArticle, Quote
-from newsbrief.pipeline import Settings
 from newsbrief.quotes import (
     find_attributions,
     group_quotes,
@@ -19,6 +18,7 @@ from newsbrief.quotes import (
 )
 from newsbrief.render import render
 from newsbrief.sentences import split_sentences
+from newsbrief.settings import Settings
 
 
 def clean(text: str, article_id: str = "a0", source: str = "outlet") -> CleanArticle:

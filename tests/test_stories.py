@@ -14,11 +14,11 @@ from _storydata import make_clusters
 from evaluation.stories_eval import bcubed
 from newsbrief.errors import SettingsError
 from newsbrief.model import Article
+from newsbrief.settings import StorySettings
 from newsbrief.store import open_store
 from newsbrief.stories import (
     DocFreq,
     Features,
-    StorySettings,
     candidate_edges,
     content_hash,
     featurize,

@@ -94,7 +94,8 @@ def test_agency_tag_before_the_lede_is_stripped() -> None:
 
 def test_opening_quote_mark_goes_back_to_its_sentence() -> None:
     from newsbrief.model import Article
-    from newsbrief.pipeline import Settings, prepare
+    from newsbrief.pipeline import prepare
+    from newsbrief.settings import Settings
 
     text = (
         "“I didn’t want there to be high unemployment,” Bush told the 22,000 attendees. “We "

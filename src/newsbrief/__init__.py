@@ -26,9 +26,10 @@ from newsbrief.model import (
     Support,
     Syndication,
 )
-from newsbrief.pipeline import Settings, brief, brief_paths
+from newsbrief.pipeline import brief, brief_paths
 from newsbrief.readers import ReadResult, read_paths
 from newsbrief.render import SCHEMA, render, to_dict, to_html, to_json, to_markdown
+from newsbrief.settings import Settings
 
 __version__ = "0.1.0"
 

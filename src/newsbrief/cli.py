@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsbrief.errors import NewsbriefError
-from newsbrief.pipeline import Settings, brief_paths
+from newsbrief.pipeline import brief_paths
 from newsbrief.readers import load_source_names
 from newsbrief.render import FORMATS, render
+from newsbrief.settings import DEFAULT_WORDS, Settings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
@@ -41,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, folders or globs: .txt, .html, .jsonl (articles or Multi-News); "
                    "none with --db")
-    b.add_argument("--words", type=int, default=250, help="summary length in words (default 250)")
+    b.add_argument("--words", type=int, default=DEFAULT_WORDS,
+                   help=f"summary length in words (default {DEFAULT_WORDS})")
     b.add_argument("--format", choices=FORMATS, default="md", help="output format (default md)")
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     b.add_argument("--show-removed", action="store_true",

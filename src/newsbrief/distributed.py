@@ -32,8 +32,9 @@ import scipy.sparse as sp
 
 from newsbrief.errors import SettingsError
 from newsbrief.model import Article
-from newsbrief.store import DEFAULT_BATCH, IngestReport, SQLiteStore, with_progress
-from newsbrief.stories import StorySettings, candidate_edges, featurize_batch
+from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, StorySettings
+from newsbrief.store import IngestReport, SQLiteStore, with_progress
+from newsbrief.stories import candidate_edges, featurize_batch
 
 __all__ = ["dask_client", "ingest_dask"]
 
@@ -92,7 +93,7 @@ def ingest_dask(
     own = client is None
     client = client or dask_client(scheduler, n_workers)
     try:
-        from newsbrief.readers import DEFAULT_MAX_BYTES, expand_paths, read_one
+        from newsbrief.readers import expand_paths, read_one
 
         files, problems = expand_paths(paths)
         reads = client.map(read_one, files, max_bytes=max_bytes or DEFAULT_MAX_BYTES,

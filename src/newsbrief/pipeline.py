@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from newsbrief.additions import source_additions
 from newsbrief.clean import clean_all
@@ -16,34 +16,13 @@ from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
 from newsbrief.model import Article, Brief, Problem, Sentence
 from newsbrief.quotes import find_attributions, group_quotes
-from newsbrief.readers import DEFAULT_MAX_BYTES, name_sources, read_paths
+from newsbrief.readers import name_sources, read_paths
 from newsbrief.sentences import split_sentences
-from newsbrief.summarize import Weights, summarize
+from newsbrief.settings import DEFAULT_WORDS, Settings
+from newsbrief.summarize import summarize
 from newsbrief.timeline import build_timeline
 
 __all__ = ["Settings", "brief", "brief_paths", "prepare"]
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Every option of a brief, checked once when made."""
-
-    words: int = 250
-    max_bytes: int = DEFAULT_MAX_BYTES
-    copy_threshold: float = 0.5
-    weights: Weights = field(default_factory=Weights)
-    sections: bool = True
-    """Add quotes, disputes, what each source adds and the timeline (parses some sentences)."""
-
-    def __post_init__(self) -> None:
-        if not 20 <= self.words <= 5000:
-            raise SettingsError(f"words must be between 20 and 5000, got {self.words}")
-        if self.max_bytes < 1:
-            raise SettingsError(f"max_bytes must be positive, got {self.max_bytes}")
-        if not 0 < self.copy_threshold <= 1:
-            raise SettingsError(
-                f"copy_threshold must be in (0, 1], got {self.copy_threshold}"
-            )
 
 
 def _with_ids(articles: Sequence[Article]) -> list[Article]:
@@ -103,7 +82,7 @@ def brief(
     """
     if settings is not None and words is not None:
         raise SettingsError("give words either as brief(words=...) or in Settings, not both")
-    settings = settings or Settings(words=250 if words is None else words)
+    settings = settings or Settings(words=DEFAULT_WORDS if words is None else words)
     result, sentences = prepare(articles, settings, problems)
     result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights)
     if settings.sections:

@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from newsbrief.errors import NoArticlesError, SettingsError, StoreError
 from newsbrief.model import Article, Brief, Problem
-from newsbrief.pipeline import Settings
+from newsbrief.settings import DEFAULT_BATCH, Settings, StorySettings
 from newsbrief.stories import (
     MIN_COMMON,
     N_FEATURES,
@@ -56,7 +56,6 @@ from newsbrief.stories import (
     Features,
     Grouping,
     StoryCandidates,
-    StorySettings,
     band_keys,
     candidate_edges,
     cluster,
@@ -69,7 +68,6 @@ from newsbrief.stories import (
 )
 
 __all__ = [
-    "DEFAULT_BATCH",
     "EdgeScorer",
     "IngestReport",
     "SQLiteStore",
@@ -86,7 +84,6 @@ __all__ = [
     "with_progress",
 ]
 
-DEFAULT_BATCH = 2000
 """Articles per transaction (and per grouping batch)."""
 STORIES_PER_TERM = 50
 """Stored stories looked up per salient term (the most recent)."""
@@ -1070,7 +1067,8 @@ def ingest_paths(
 
     Unreadable inputs are reported (file and reason) and the rest goes on.
     """
-    from newsbrief.readers import DEFAULT_MAX_BYTES, iter_articles
+    from newsbrief.readers import iter_articles
+    from newsbrief.settings import DEFAULT_MAX_BYTES
 
     started = time.perf_counter()
     problems: list[Problem] = []

@@ -43,8 +43,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils import murmurhash3_32
 
 from newsbrief.clean import clean, clean_all
-from newsbrief.errors import SettingsError
 from newsbrief.model import Article, CleanArticle, Problem
+from newsbrief.settings import StorySettings
 
 __all__ = [
     "MIN_COMMON",
@@ -128,56 +128,6 @@ def notice_share(text: str) -> float:
     if not total:
         return 0.0
     return sum(len(s.split()) for s in sentences if _NOTICE.search(s)) / total
-
-
-@dataclass(frozen=True, slots=True)
-class StorySettings:
-    """Every option of story grouping, checked once when made."""
-
-    threshold: float = 0.15
-    """Least average cosine between two groups for them to merge."""
-    copy_threshold: float = 0.7
-    """Least estimated Jaccard of word 5-grams for two articles to be copies."""
-    salient: int = 25
-    """Most salient terms per article used to find candidates (one per 4 distinct
-    terms, at least 10): long articles get more."""
-    story_terms: int = 30
-    """Salient terms kept per stored story for finding it again."""
-    max_posting: int = 200
-    """A term shared by more articles of one batch than this finds no candidates."""
-    common_df: float = 0.05
-    """A term in more than this share of all articles is never salient."""
-    min_link: float = 0.06
-    """Candidate links below this cosine are dropped."""
-    centroid_terms: int = 600
-    """Terms kept in a stored story's centroid (largest weights)."""
-    time_window_days: float = 3.0
-    time_decay_days: float = 7.0
-    singleton_threshold: float | None = None
-    """After merging, an article left alone joins the group (a story of two or more, or a
-    stored story) with its best average link if that reaches this (in ``[min_link,
-    threshold]``). None (the default): no such pass."""
-
-    def __post_init__(self) -> None:
-        for name in ("threshold", "copy_threshold", "common_df"):
-            value = getattr(self, name)
-            if not 0 < value <= 1:
-                raise SettingsError(f"{name} must be in (0, 1], got {value}")
-        for name in ("salient", "story_terms", "max_posting", "centroid_terms"):
-            if getattr(self, name) < 1:
-                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if not 0 <= self.min_link < self.threshold:
-            raise SettingsError(
-                f"min_link must be in [0, threshold), got {self.min_link}"
-            )
-        single = self.singleton_threshold
-        if single is not None and not self.min_link <= single <= self.threshold:
-            raise SettingsError(
-                f"singleton_threshold must be in [min_link, threshold], "
-                f"got {self.singleton_threshold}"
-            )
-        if self.time_window_days < 0 or self.time_decay_days <= 0:
-            raise SettingsError("time_window_days must be >= 0 and time_decay_days > 0")
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.preprocessing import normalize
 
 from newsbrief.model import BriefSentence, Sentence, Support
+from newsbrief.settings import Weights
 
 __all__ = [
     "FEATURES",
@@ -85,16 +86,6 @@ FEATURES = (
     "has_number",
 )
 """Names of the feature columns, in order."""
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """Selection and citation thresholds (the salience weights live in data/scorer.json)."""
-
-    redundancy: float = 0.35
-    """Largest cosine similarity a new sentence may have with one already chosen."""
-    cite_threshold: float = 0.5
-    """Smallest cosine similarity for another article's sentence to count as carrying it."""
 
 
 def strip_dateline(text: str) -> tuple[str, int]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from newsbrief.errors import InputError
 from newsbrief.model import Article, Problem
 from newsbrief.readers import html, jsonl, text
+from newsbrief.settings import DEFAULT_MAX_BYTES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -33,8 +34,6 @@ __all__ = [
     "read_paths",
 ]
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-"""Files larger than this are rejected: no single news article comes near it."""
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

@@ -15,8 +15,8 @@ from typing import Any
 
 from newsbrief.errors import InputError
 from newsbrief.model import Article, Problem
-from newsbrief.readers import DEFAULT_MAX_BYTES
 from newsbrief.readers.html import read_html
+from newsbrief.settings import DEFAULT_MAX_BYTES
 
 __all__ = ["iter_warc", "read_warc"]
 

@@ -6,7 +6,8 @@ works); ``serve`` runs it with uvicorn.
 
 from __future__ import annotations
 
-from newsbrief.web.app import StoryStore, WebSettings, create_app, story_rows
+from newsbrief.settings import WebSettings
+from newsbrief.web.app import StoryStore, create_app, story_rows
 from newsbrief.web.server import serve
 
 __all__ = ["StoryStore", "WebSettings", "create_app", "serve", "story_rows"]

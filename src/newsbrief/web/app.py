@@ -39,10 +39,11 @@ from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsbrief import __version__
-from newsbrief.errors import NewsbriefError, NoArticlesError, SettingsError
+from newsbrief.errors import NewsbriefError, NoArticlesError
 from newsbrief.model import Article, Brief, Problem
-from newsbrief.pipeline import Settings, brief
+from newsbrief.pipeline import brief
 from newsbrief.render import to_dict
+from newsbrief.settings import Settings, WebSettings
 from newsbrief.web.cache import BriefCache, RenderedBrief
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
 from newsbrief.web.views import StoryRow, brief_view, plain
@@ -97,33 +98,6 @@ def asset_version() -> str:
 Limit = Annotated[int, Query(ge=1, le=500, description="stories per page")]
 Offset = Annotated[int, Query(ge=0, description="stories to skip")]
 Search = Annotated[str | None, Query(max_length=200, description="words in titles or text")]
-
-
-@dataclass(frozen=True, slots=True)
-class WebSettings:
-    """Limits and defaults of the web interface, checked once when made."""
-
-    words: int = 250
-    """Length of every brief the server writes, in words."""
-    max_body_bytes: int = 5_000_000
-    """Largest request body accepted (all pasted text and files together)."""
-    max_files: int = 50
-    max_concurrent_posts: int = 2
-    """Posted briefs computed at once; more wait, so uploads cannot starve the story pages."""
-    page_size: int = 50
-    cache_size: int = 256
-    """Stories whose rendered brief is kept in memory."""
-    fresh_seconds: float = 2.0
-    """How long a cached brief is served before the store is asked whether its story changed."""
-
-    def __post_init__(self) -> None:
-        Settings(words=self.words)  # the library checks the range and says why
-        for name in ("max_body_bytes", "max_files", "max_concurrent_posts", "page_size",
-                     "cache_size"):
-            if getattr(self, name) < 1:
-                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.fresh_seconds < 0:
-            raise SettingsError(f"fresh_seconds must not be negative, got {self.fresh_seconds}")
 
 
 class StoryStore(Protocol):

@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 from newsbrief.errors import SettingsError
+from newsbrief.settings import WebSettings
 from newsbrief.store import open_store
-from newsbrief.web.app import WebSettings, create_app
+from newsbrief.web.app import create_app
 
 __all__ = ["serve"]
 

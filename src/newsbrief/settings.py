@@ -1,0 +1,151 @@
+"""Every option of newsbrief and its default, defined once and checked once.
+
+Each settings record raises ``SettingsError`` (naming the option, the value and the
+allowed range) when it is made, so a bad option never reaches a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsbrief.errors import SettingsError
+
+__all__ = [
+    "DEFAULT_BATCH",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_WORDS",
+    "Settings",
+    "StorySettings",
+    "WebSettings",
+    "Weights",
+]
+
+DEFAULT_WORDS = 250
+"""Summary length in words: about one screen, the length of DUC's and Multi-News' references."""
+MIN_WORDS, MAX_WORDS = 20, 5000
+"""Shortest and longest summary asked for: below 20 words no sentence fits with its
+citations; above 5,000 a brief is no longer short."""
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Files larger than this are rejected: no single news article comes near it."""
+DEFAULT_BATCH = 2000
+"""Articles stored and grouped per transaction: a kill loses at most one batch, and the
+progress bar moves every few seconds (larger batches group slightly better: docs/stories.md)."""
+
+
+def check_words(words: object) -> None:
+    """Raise ``SettingsError`` unless ``words`` is a whole number in the allowed range."""
+    if isinstance(words, bool) or not isinstance(words, int):
+        raise SettingsError(f"words must be a whole number, got {words!r}")
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        raise SettingsError(f"words must be between {MIN_WORDS} and {MAX_WORDS}, got {words}")
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Selection and citation thresholds (the salience weights live in data/scorer.json)."""
+
+    redundancy: float = 0.35
+    """Largest cosine similarity a new sentence may have with one already chosen."""
+    cite_threshold: float = 0.5
+    """Smallest cosine similarity for another article's sentence to count as carrying it."""
+
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every option of a brief, checked once when made."""
+
+    words: int = DEFAULT_WORDS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    copy_threshold: float = 0.5
+    weights: Weights = field(default_factory=Weights)
+    sections: bool = True
+    """Add quotes, disputes, what each source adds and the timeline (parses some sentences)."""
+
+    def __post_init__(self) -> None:
+        check_words(self.words)
+        if self.max_bytes < 1:
+            raise SettingsError(f"max_bytes must be positive, got {self.max_bytes}")
+        if not 0 < self.copy_threshold <= 1:
+            raise SettingsError(
+                f"copy_threshold must be in (0, 1], got {self.copy_threshold}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class StorySettings:
+    """Every option of story grouping, checked once when made."""
+
+    threshold: float = 0.15
+    """Least average cosine between two groups for them to merge."""
+    copy_threshold: float = 0.7
+    """Least estimated Jaccard of word 5-grams for two articles to be copies."""
+    salient: int = 25
+    """Most salient terms per article used to find candidates (one per 4 distinct
+    terms, at least 10): long articles get more."""
+    story_terms: int = 30
+    """Salient terms kept per stored story for finding it again."""
+    max_posting: int = 200
+    """A term shared by more articles of one batch than this finds no candidates."""
+    common_df: float = 0.05
+    """A term in more than this share of all articles is never salient."""
+    min_link: float = 0.06
+    """Candidate links below this cosine are dropped."""
+    centroid_terms: int = 600
+    """Terms kept in a stored story's centroid (largest weights)."""
+    time_window_days: float = 3.0
+    time_decay_days: float = 7.0
+    singleton_threshold: float | None = None
+    """After merging, an article left alone joins the group (a story of two or more, or a
+    stored story) with its best average link if that reaches this (in ``[min_link,
+    threshold]``). None (the default): no such pass."""
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "copy_threshold", "common_df"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise SettingsError(f"{name} must be in (0, 1], got {value}")
+        for name in ("salient", "story_terms", "max_posting", "centroid_terms"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0 <= self.min_link < self.threshold:
+            raise SettingsError(
+                f"min_link must be in [0, threshold), got {self.min_link}"
+            )
+        single = self.singleton_threshold
+        if single is not None and not self.min_link <= single <= self.threshold:
+            raise SettingsError(
+                f"singleton_threshold must be in [min_link, threshold], "
+                f"got {self.singleton_threshold}"
+            )
+        if self.time_window_days < 0 or self.time_decay_days <= 0:
+            raise SettingsError("time_window_days must be >= 0 and time_decay_days > 0")
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """Limits and defaults of the web interface, checked once when made."""
+
+    words: int = DEFAULT_WORDS
+    """Length of every brief the server writes, in words."""
+    max_body_bytes: int = 5_000_000
+    """Largest request body accepted (all pasted text and files together)."""
+    max_files: int = 50
+    max_concurrent_posts: int = 2
+    """Posted briefs computed at once; more wait, so uploads cannot starve the story pages."""
+    page_size: int = 50
+    cache_size: int = 256
+    """Stories whose rendered brief is kept in memory."""
+    fresh_seconds: float = 2.0
+    """How long a cached brief is served before the store is asked whether its story changed."""
+
+    def __post_init__(self) -> None:
+        check_words(self.words)
+        for name in ("max_body_bytes", "max_files", "max_concurrent_posts", "page_size",
+                     "cache_size"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.fresh_seconds < 0:
+            raise SettingsError(f"fresh_seconds must not be negative, got {self.fresh_seconds}")
+
+
