@@ -3,8 +3,9 @@
     NewsbriefError
     ├── InputError          an input could not be read (names the file and the problem)
     │   └── NoArticlesError nothing usable was found in what was given
-    ├── SettingsError       an option is out of range
-    └── StoreError          the article store could not be opened or written
+    ├── SettingsError       an option is out of range (also a ValueError)
+    ├── StoreError          the article store could not be opened or written
+    └── MissingExtraError   an optional part is not installed (says which extra to install)
 """
 
 from __future__ import annotations
@@ -33,3 +34,22 @@ class SettingsError(NewsbriefError, ValueError):
 
 class StoreError(NewsbriefError):
     """The article store could not be opened or written."""
+
+
+class MissingExtraError(NewsbriefError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""
+
+    def __init__(self, extra: str, what: str, missing: str | None = None) -> None:
+        lack = f" ({missing} is not installed)" if missing else ""
+        super().__init__(f"{what} needs the {extra!r} extra{lack}: pip install 'newsbrief[{extra}]'")
+        self.extra = extra
+
+
+def require(module: str, extra: str, what: str) -> object:
+    """Import ``module`` or raise ``MissingExtraError`` naming ``extra``."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(extra, what, exc.name or module) from None
