@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from newsbrief.text import UnionFind
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -198,30 +200,17 @@ class Brief:
 
         Articles from the same outlet also count as one source.
         """
-        parent: dict[str, str] = {a.id: a.id for a in self.articles}
-
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        def union(x: str, y: str) -> None:
-            parent[find(x)] = find(y)
-
+        sets = UnionFind(a.id for a in self.articles)
         for s in self.syndication:
-            union(s.copy_id, s.original_id)
+            sets.union(s.copy_id, s.original_id)
         by_outlet: dict[str, str] = {}
         for a in self.articles:
             key = a.source.casefold()
             if key in by_outlet:
-                union(a.id, by_outlet[key])
+                sets.union(a.id, by_outlet[key])
             else:
                 by_outlet[key] = a.id
-        groups: dict[str, list[str]] = {}
-        for a in self.articles:
-            groups.setdefault(find(a.id), []).append(a.id)
-        return list(groups.values())
+        return sets.groups()
 
     @property
     def distinct_sources(self) -> int:

@@ -29,18 +29,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from newsbrief.model import BriefSentence, Sentence, Support
 from newsbrief.settings import Weights
+from newsbrief.text import stemmed_terms
 
 __all__ = [
     "FEATURES",
@@ -170,26 +171,6 @@ def _quote_marks_moved(sentences: Sequence[Sentence]) -> list[Sentence]:
     return out
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-
-
-@cache
-def _stemmer() -> Callable[[str], str]:
-    from nltk.stem.snowball import SnowballStemmer  # rule-based: no data files to download
-
-    return cache(SnowballStemmer("english").stem)
-
-
-def stemmed_words(text: str) -> list[str]:
-    """Lower-cased Snowball stems of the words that are not stop words.
-
-    Stems let "cooperating" and "cooperation" count as one term, for salience,
-    redundancy and citations alike.
-    """
-    stem = _stemmer()
-    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-
-
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Candidates with their vectors and features, ready to score."""
@@ -234,7 +215,7 @@ def prepare_features(
     pool = candidates(sentences, length)
     if not pool:
         return None
-    vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_words)
+    vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_terms)
     texts = [s.text for s in pool]
     try:
         matrix = normalize(vectorizer.fit_transform(texts)).tocsr()
