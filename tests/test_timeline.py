@@ -10,7 +10,7 @@ from _articles import cleaned
 
 from newsbrief.model import Brief, CleanArticle, Removed
 from newsbrief.sentences import split_sentences
-from newsbrief.timeline import build_timeline, date_label, publication_dates, resolve_date
+from newsbrief.timeline import build_timeline, publication_dates, resolve_date
 
 TUESDAY = date(2017, 1, 24)
 
@@ -62,7 +62,7 @@ def test_events_in_order_with_every_source() -> None:
     assert events[0].article_ids == ("a0", "a1")
     # a1 has no date of its own: its "Jan. 22" takes the story's year, and says so
     assert {m.basis for m in events[0].mentions} == {"publication date", "story date"}
-    assert date_label(events[1]) == "Mon 23 Jan 2017"
+    assert events[1].label == "Mon 23 Jan 2017"
 
 
 def test_articles_with_no_dates() -> None:

@@ -41,7 +41,9 @@ class MissingExtraError(NewsbriefError, ImportError):
 
     def __init__(self, extra: str, what: str, missing: str | None = None) -> None:
         lack = f" ({missing} is not installed)" if missing else ""
-        super().__init__(f"{what} needs the {extra!r} extra{lack}: pip install 'newsbrief[{extra}]'")
+        super().__init__(
+            f"{what} needs the {extra!r} extra{lack}: pip install 'newsbrief[{extra}]'"
+        )
         self.extra = extra
 
 

@@ -351,3 +351,16 @@ class TimelineEvent:
     @property
     def article_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.article_id for m in self.mentions))
+
+    @property
+    def label(self) -> str:
+        """The date as precise as it is known: "Mon 23 Jan 2017", "week of 16 Jan 2017"."""
+        d = self.date
+        if self.granularity == "year":
+            return str(d.year)
+        if self.granularity == "month":
+            return d.strftime("%B %Y")
+        day = f"{d.day} {d.strftime('%b %Y')}"
+        if self.granularity == "week":
+            return f"week of {day}"
+        return f"{d.strftime('%a')} {day}"

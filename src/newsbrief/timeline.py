@@ -35,7 +35,7 @@ from newsbrief.model import CleanArticle, DateMention, Sentence, TimelineEvent
 from newsbrief.quotes import Unit, text_units
 from newsbrief.sentences import full_pipeline
 
-__all__ = ["build_timeline", "date_label", "publication_dates", "resolve_date"]
+__all__ = ["build_timeline", "publication_dates", "resolve_date"]
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -330,14 +330,3 @@ def _diverse(events: list[list[int]], sims: np.ndarray, centrality: np.ndarray) 
     return [events[k] for k in chosen]
 
 
-def date_label(event: TimelineEvent) -> str:
-    """The event's date as precise as it is known: "Mon 23 Jan 2017", "week of 16 Jan 2017"."""
-    d = event.date
-    if event.granularity == "year":
-        return str(d.year)
-    if event.granularity == "month":
-        return d.strftime("%B %Y")
-    day = f"{d.day} {d.strftime('%b %Y')}"
-    if event.granularity == "week":
-        return f"week of {day}"
-    return f"{d.strftime('%a')} {day}"

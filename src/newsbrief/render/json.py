@@ -8,7 +8,6 @@ from typing import Any
 
 from newsbrief.model import Brief, Stance
 from newsbrief.render.common import copy_of
-from newsbrief.timeline import date_label
 
 SCHEMA = "newsbrief.brief/1"
 
@@ -138,7 +137,7 @@ def _sections(brief: Brief) -> dict[str, Any]:
             {
                 "date": ev.date.isoformat(),
                 "granularity": ev.granularity,
-                "label": date_label(ev),
+                "label": ev.label,
                 "text": ev.text,
                 "article_ids": list(ev.article_ids),
                 "mentions": [asdict(m) for m in ev.mentions],

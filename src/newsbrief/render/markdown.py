@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from newsbrief.model import Attribution, Brief
 from newsbrief.render.common import copied_passages, copy_of, source_numbers
-from newsbrief.timeline import date_label
 
 MAX_QUOTES = 12
 MAX_DATES = 15
@@ -133,7 +132,7 @@ def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
         lines += ["## When", ""]
         dates: dict[str, list[str]] = {}
         for ev in brief.timeline:
-            label = date_label(ev)
+            label = ev.label
             if label not in dates and len(dates) >= MAX_DATES:
                 continue
             events = dates.setdefault(label, [])
