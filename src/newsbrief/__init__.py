@@ -4,10 +4,20 @@
     >>> result = newsbrief.read_paths(["../shared/seeds"])
     >>> brief = newsbrief.brief(result.articles, words=150)
     >>> print(newsbrief.to_markdown(brief))
+
+The model types, settings and errors load with the package; the stages (and the
+libraries they need: spaCy, scikit-learn, trafilatura) load on first use of a name
+that needs them, so ``import newsbrief`` and ``newsbrief --help`` stay fast.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from newsbrief.errors import (
     InputError,
+    MissingExtraError,
     NewsbriefError,
     NoArticlesError,
     SettingsError,
@@ -26,12 +36,42 @@ from newsbrief.model import (
     Support,
     Syndication,
 )
-from newsbrief.pipeline import brief, brief_paths
-from newsbrief.readers import ReadResult, read_paths
-from newsbrief.render import SCHEMA, render, to_dict, to_html, to_json, to_markdown
-from newsbrief.settings import Settings
+from newsbrief.settings import Settings, StorySettings
+
+if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and IDEs
+    from newsbrief.pipeline import brief, brief_paths
+    from newsbrief.readers import ReadResult, read_paths
+    from newsbrief.render import SCHEMA, render, to_dict, to_html, to_json, to_markdown
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "brief": "newsbrief.pipeline",
+    "brief_paths": "newsbrief.pipeline",
+    "ReadResult": "newsbrief.readers",
+    "read_paths": "newsbrief.readers",
+    "SCHEMA": "newsbrief.render",
+    "render": "newsbrief.render",
+    "to_dict": "newsbrief.render",
+    "to_html": "newsbrief.render",
+    "to_json": "newsbrief.render",
+    "to_markdown": "newsbrief.render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a stage's public name on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsbrief' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "SCHEMA",
@@ -41,6 +81,7 @@ __all__ = [
     "CleanArticle",
     "Copy",
     "InputError",
+    "MissingExtraError",
     "NewsbriefError",
     "NoArticlesError",
     "Paragraph",
@@ -51,6 +92,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "StoreError",
+    "StorySettings",
     "Support",
     "Syndication",
     "__version__",

@@ -13,11 +13,10 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+# Only light modules at the top: `newsbrief --help` and `newsbrief stories` must not pay
+# for spaCy, scikit-learn or trafilatura; each command imports what it uses.
 from newsbrief.errors import NewsbriefError
-from newsbrief.pipeline import brief_paths
-from newsbrief.readers import load_source_names
-from newsbrief.render import FORMATS, render
-from newsbrief.settings import DEFAULT_WORDS, Settings
+from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_WORDS, FORMATS, Settings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
@@ -52,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--db", type=Path, help="brief story --story from this store (SQLite file)")
     b.add_argument("--sources", type=Path, metavar="FILE",
                    help='JSON object {"file name": "outlet name"} for files without metadata')
-    b.add_argument("--max-bytes", type=_positive, default=Settings().max_bytes,
+    b.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
                    help="reject input files larger than this (default 20 MB)")
     s = sub.add_parser("serve", help="serve the stories and a brief form over HTTP")
     s.add_argument("--db", type=Path, help="story store (SQLite file); without it, only the form")
@@ -63,12 +62,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="files, folders or globs: .txt, .html, .jsonl, .warc(.gz), .rss/.atom/.xml")
     i.add_argument("--db", type=Path, default=Path("newsbrief.db"),
                    help="story store (SQLite file, default newsbrief.db)")
-    i.add_argument("--batch-size", type=int, default=2000,
-                   help="articles per transaction and grouping batch (default 2000)")
+    i.add_argument("--batch-size", type=_positive, default=DEFAULT_BATCH,
+                   help=f"articles per transaction and grouping batch (default {DEFAULT_BATCH})")
     i.add_argument("--scheduler", help="run on the Dask cluster at this address (tcp://HOST:8786)")
     i.add_argument("--dask-workers", type=int, default=0,
                    help="run on a local Dask cluster with this many worker processes")
-    i.add_argument("--max-bytes", type=_positive, default=Settings().max_bytes,
+    i.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
                    help="reject input files larger than this (default 20 MB)")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     t = sub.add_parser("stories", help="list the stories in the store")
@@ -84,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """``newsbrief brief``: read, brief each story, render, report problems on stderr."""
+    from newsbrief.pipeline import brief_paths
+    from newsbrief.readers import load_source_names
+    from newsbrief.render import render
+
     settings = Settings(words=args.words, max_bytes=args.max_bytes)
     if args.db is not None:
         from newsbrief.store import brief_stored

@@ -14,6 +14,7 @@ __all__ = [
     "DEFAULT_BATCH",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_WORDS",
+    "FORMATS",
     "Settings",
     "StorySettings",
     "WebSettings",
@@ -27,6 +28,8 @@ MIN_WORDS, MAX_WORDS = 20, 5000
 citations; above 5,000 a brief is no longer short."""
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are rejected: no single news article comes near it."""
+FORMATS = ("md", "json", "html")
+"""Output formats of a brief: Markdown, JSON (schema newsbrief.brief/1), one HTML page."""
 DEFAULT_BATCH = 2000
 """Articles stored and grouped per transaction: a kill loses at most one batch, and the
 progress bar moves every few seconds (larger batches group slightly better: docs/stories.md)."""

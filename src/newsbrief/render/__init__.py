@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from newsbrief.errors import SettingsError
 from newsbrief.model import Brief
 from newsbrief.render.html import to_html
 from newsbrief.render.json import SCHEMA, to_dict, to_json
 from newsbrief.render.markdown import to_markdown
+from newsbrief.settings import FORMATS
 
 __all__ = ["FORMATS", "SCHEMA", "render", "to_dict", "to_html", "to_json", "to_markdown"]
-
-FORMATS = ("md", "json", "html")
 
 
 def render(briefs: list[Brief], fmt: str = "md", show_removed: bool = False) -> str:
@@ -20,4 +20,4 @@ def render(briefs: list[Brief], fmt: str = "md", show_removed: bool = False) -> 
         return to_json(briefs)
     if fmt == "html":
         return to_html(briefs, show_removed=show_removed)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise SettingsError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
