@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -72,7 +72,7 @@ _RANGE_AFTER = re.compile(r"^\s*(?:to|and|through|-|–)\s*(?:19|20)\d\d")
 """A year that ends or starts a span ("from 2009 to 2012") names a period, not an event."""
 
 
-@cache
+@lru_cache(maxsize=64)  # one parser per publication date in play; bounded for `serve`
 def _parser(base: datetime, prefer: str) -> Any:
     from dateparser.date import DateDataParser  # slow to import: only when dates are needed
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 
+from newsbrief.errors import SettingsError
 from newsbrief.model import Article
 
 __all__ = ["BriefCache", "RenderedBrief"]
@@ -40,9 +41,9 @@ class BriefCache:
 
     def __init__(self, size: int, fresh_seconds: float = 2.0) -> None:
         if size < 1:
-            raise ValueError(f"cache size must be at least 1, got {size}")
+            raise SettingsError(f"cache size must be at least 1, got {size}")
         if fresh_seconds < 0:
-            raise ValueError(f"fresh_seconds must not be negative, got {fresh_seconds}")
+            raise SettingsError(f"fresh_seconds must not be negative, got {fresh_seconds}")
         self.size = size
         self.fresh_seconds = fresh_seconds
         self._entries: OrderedDict[str, RenderedBrief] = OrderedDict()
