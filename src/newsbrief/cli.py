@@ -15,7 +15,7 @@ from pathlib import Path
 
 # Only light modules at the top: `newsbrief --help` and `newsbrief stories` must not pay
 # for spaCy, scikit-learn or trafilatura; each command imports what it uses.
-from newsbrief.errors import NewsbriefError
+from newsbrief.errors import NewsbriefError, require
 from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_WORDS, FORMATS, Settings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
@@ -114,12 +114,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """``newsbrief serve``: the web interface over the store, until interrupted."""
-    try:
-        from newsbrief.web import serve
-    except ImportError as exc:
-        print(f"newsbrief: error: the web interface needs the web extra ({exc.name} is missing): "
-              "pip install 'newsbrief[web]'", file=sys.stderr)
-        return EXIT_FAILED
+    require("fastapi", "web", "the web interface")
+    require("uvicorn", "web", "the web interface")
+    from newsbrief.web import serve
+
     serve(args.db, host=args.host, port=args.port)
     return EXIT_OK
 

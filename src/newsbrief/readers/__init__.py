@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsbrief.errors import InputError
+from newsbrief.errors import InputError, MissingExtraError
 from newsbrief.model import Article, Problem
 from newsbrief.readers import html, jsonl, text
 from newsbrief.settings import DEFAULT_MAX_BYTES
@@ -87,7 +87,8 @@ def _gunzip(data: bytes, origin: str, max_bytes: int) -> bytes:
     if len(out) > max_bytes:
         raise InputError(
             origin,
-            f"file unpacks to over the {max_bytes / 1e6:.1f} MB limit (raise it with --max-bytes)",
+            f"file unpacks to over the {max_bytes / 1e6:.1f} MB limit "
+            "(raise the max_bytes limit to read it)",
         )
     return out
 
@@ -139,7 +140,7 @@ def read_bytes(
         raise InputError(
             origin,
             f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-            "(raise it with --max-bytes)",
+            "(raise the max_bytes limit to read it)",
         )
     path = Path(origin)
     result = ReadResult()
@@ -201,11 +202,14 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
             raise InputError(
                 str(path),
                 f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-                "(raise it with --max-bytes)",
+                "(raise the max_bytes limit to read it)",
             )
         return read_bytes(path.read_bytes(), str(path), max_bytes)
     except (InputError, OSError):
         raise
+    except MissingExtraError as exc:  # this file's format needs an extra; the others go on
+        result.problems.append(Problem(str(path), str(exc)))
+        return result
     except Exception as exc:  # a reader's bug or an input it did not foresee: not the whole run
         result.problems.append(Problem(str(path), f"reader failed: {type(exc).__name__}: {exc}"))
         return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from newsbrief.errors import InputError
+from newsbrief.errors import InputError, require
 from newsbrief.model import Article, Problem
 from newsbrief.readers.meta import parse_date, source_from_url
 from newsbrief.readers.text import source_from_origin
@@ -49,12 +49,7 @@ def _published(entry: Any) -> datetime | None:
 
 def read_feed(data: bytes, origin: str) -> tuple[list[Article], list[Problem]]:
     """Every article of an RSS or Atom feed, and a problem for each unusable entry."""
-    try:
-        import feedparser
-    except ImportError:  # pragma: no cover - depends on the install
-        raise InputError(
-            origin, "reading feeds needs feedparser: pip install 'newsbrief[stories]'"
-        ) from None
+    feedparser: Any = require("feedparser", "stories", "reading RSS and Atom feeds")
     parsed = feedparser.parse(data)
     if not parsed.entries:
         if parsed.get("bozo"):

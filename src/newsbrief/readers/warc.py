@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from newsbrief.errors import InputError
+from newsbrief.errors import InputError, require
 from newsbrief.model import Article, Problem
 from newsbrief.readers.html import read_html
 from newsbrief.settings import DEFAULT_MAX_BYTES
@@ -75,14 +75,11 @@ def iter_warc(
 
     Each record's body is read up to ``max_bytes``; a larger page is a problem.
     """
-    try:
-        from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
-        from warcio.statusandheaders import StatusAndHeadersParserException
-    except ImportError:  # pragma: no cover - depends on the install
-        raise InputError(
-            origin, "reading WARC files needs warcio: pip install 'newsbrief[stories]'"
-        ) from None
+    require("warcio", "stories", "reading WARC archives")
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
+
     records = ArchiveIterator(stream)
     n = total = 0  # page records (response, resource), all records
     last = end = 0  # offset and end of the last record read whole
@@ -125,7 +122,9 @@ def iter_warc(
                 yield Problem(where, f"HTTP status {status}, not a page", fatal=False)
             elif len(body) > max_bytes:
                 limit = f"{max_bytes / 1e6:.1f} MB" if max_bytes >= 100_000 else f"{max_bytes}-byte"
-                yield Problem(where, f"page is over the {limit} limit (raise it with --max-bytes)")
+                yield Problem(
+                    where, f"page is over the {limit} limit (raise the max_bytes limit to read it)"
+                )
             elif not _is_html(ctype, body):
                 skipped[ctype.split(";")[0].strip().lower() or "no Content-Type"] += 1
             else:
