@@ -44,8 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsbrief.model import Article, CleanArticle, Paragraph
+from newsbrief.nlp import full_pipeline
 from newsbrief.quotes import find_attributions
-from newsbrief.sentences import full_pipeline, split_sentences
+from newsbrief.sentences import split_sentences
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "polnear" / "dev"
 
@@ -293,8 +294,10 @@ def list_disputes(path: Path, clusters: int, skip: int = 0) -> str:
             out.append(f"- claim: {d.claim}")
             for label, stances in (("claimed", d.claimed_by), ("denied", d.denied_by)):
                 for st in stances:
-                    for a in st.statements:
-                        out.append(f"  - {label} by {st.speaker} [{a.article_id}]: {a.sentence}")
+                    for said in st.statements:
+                        out.append(
+                            f"  - {label} by {st.speaker} [{said.article_id}]: {said.sentence}"
+                        )
     out.append(f"\n{done} clusters, {shown} disputes shown")
     return "\n".join(out)
 

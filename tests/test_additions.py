@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from _articles import cleaned
+
 from newsbrief.additions import source_additions
 from newsbrief.model import Brief, Sentence
+from newsbrief.sentences import split_sentences
 
 SHARED = [
     "The city council approved the new budget for the harbour district on Tuesday evening.",
@@ -36,6 +39,16 @@ def test_a_copy_does_not_make_a_fact_shared() -> None:
     adds = source_additions(sents, [["a0", "a1"], ["a2"]])  # a1 is a copy of a0
     assert [a.sentence.text for a in adds] == [unique]  # listed once, for the pair
     assert adds[0].source_group == ("a0", "a1")
+
+
+def test_a_quote_that_opens_a_sentence_can_be_an_addition() -> None:
+    quote = "“We will also pay for a new ferry to the islands,” the mayor said."
+    one = cleaned(" ".join([*SHARED, "She spoke after the vote.", quote]), "a0")
+    two = cleaned(" ".join(SHARED), "a1")
+    adds = source_additions(split_sentences([one, two]), [["a0"], ["a1"]])
+    assert [a.sentence.text for a in adds] == [quote]
+    s = adds[0].sentence
+    assert one.text[s.start : s.end] == quote
 
 
 def test_single_source_and_no_sentences() -> None:

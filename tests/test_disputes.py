@@ -63,6 +63,18 @@ def test_bare_denial_answers_the_claim_just_before_it() -> None:
     assert dispute.denied_by[0].speaker == "John Dorrian"
 
 
+def test_quotes_and_disputes_share_one_list_of_dismissals() -> None:
+    # "lying" calls a claim false for quotes (the denial flag) and for disputes alike
+    from newsbrief.quotes import DISMISSAL
+
+    assert DISMISSAL.search("They are lying")
+    claim = statement("a0", "Russian Ministry of Defense",
+                      "the US had provided targeting information for a joint airstrike", 0)
+    lying = statement("a0", "John Dorrian", "They are lying", 200, denial=True, kind="direct")
+    (dispute,) = find_disputes([claim, lying])
+    assert dispute.denied_by[0].statements == (lying,)
+
+
 def test_nothing_disputed_when_nobody_denies() -> None:
     agree = [
         statement("a0", "Police", "the fire started in the kitchen of the restaurant", 0),

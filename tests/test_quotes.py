@@ -49,10 +49,22 @@ def test_apostrophes_are_not_quote_marks() -> None:
     assert quoted_spans("It’s Spicer’s view, isn't it?") == []
 
 
-def test_units_rejoin_a_name_cut_after_an_abbreviation() -> None:
-    article = clean("US Air Force Col. John Dorrian called the statement rubbish.")
+def test_units_parse_a_sentence_that_opens_a_quote_with_the_one_before() -> None:
+    article = clean(
+        "Spicer appeared to dismiss the idea. “We’re not going to do it,” the spokesman said. "
+        "He left.\n"
+        'Many have their doubts."What is the point?" she asked.'
+    )
     units = text_units([article], split_sentences([article]))
-    assert [u.text for u in units] == [article.text]
+    assert [u.text for u in units] == [
+        "Spicer appeared to dismiss the idea. “We’re not going to do it,” the spokesman said.",
+        "He left.",
+        # no space before the mark: it may as well close a quote, so no join
+        "Many have their doubts.",
+        '"What is the point?" she asked.',
+    ]
+    assert all(article.text[u.start : u.end] == u.text for u in units)
+    assert [u.index for u in units] == [0, 1, 2, 3]
 
 
 # --- attribution --------------------------------------------------------------------------
@@ -129,6 +141,26 @@ def test_scare_quotes_and_titles_are_not_quotes() -> None:
         "Officials called for “calm” on the streets of the capital."
     )
     assert all("Unusual" not in a.content and a.content != "calm" for a in found)
+
+
+def test_a_quote_goes_on_only_right_after_the_previous_one() -> None:
+    found = attributions(
+        "“We do not coordinate military strikes with the Russian military,” said Maj. Adrian "
+        "Rankine-Galloway. The Pentagon declined to comment further. Reporters waited outside. "
+        "“There is no exchange of targets at all.”"
+    )
+    assert [a.content for a in found] == [
+        "We do not coordinate military strikes with the Russian military"]
+
+
+def test_a_hard_task_is_not_a_denial() -> None:
+    (found,) = attributions(
+        "“It is virtually impossible for anyone to make the headphones too loud,” said "
+        "Brent Butterworth, an audio expert."
+    )
+    assert found.kind == "direct" and not found.denial
+    (rubbish,) = attributions("“It is a lie from start to finish,” said Col. John Dorrian.")
+    assert rubbish.speaker == "John Dorrian" and rubbish.denial
 
 
 def test_article_with_no_quotes() -> None:
@@ -228,7 +260,7 @@ def test_renderers_show_the_sections(seed_brief: Brief) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_quote_text_is_escaped_in_html(fmt: str) -> None:
+def test_quote_text_is_escaped_in_html_and_shown_in_markdown(fmt: str) -> None:
     arts = [
         Article(id="", source=f"s{i}", origin=f"s{i}.txt",
                 text="Headline here\n\n“<script>alert(1)</script> is what we saw today,” "
@@ -239,3 +271,7 @@ def test_quote_text_is_escaped_in_html(fmt: str) -> None:
     if fmt == "html":
         assert "<script>alert(1)" not in out
         assert "&lt;script&gt;" in out
+    else:
+        # Markdown is the text as written; the quote is listed with its speaker and sources
+        assert "**Jane Doe** (witness to the event) said:" in out
+        assert "is what we saw today” [1][2]" in out

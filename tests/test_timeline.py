@@ -65,6 +65,22 @@ def test_events_in_order_with_every_source() -> None:
     assert events[1].label == "Mon 23 Jan 2017"
 
 
+def test_a_mention_shows_the_whole_sentence_that_holds_the_date() -> None:
+    one = article(
+        "The measure came from Senate Majority Leader Harry Reid. “We will vote again on "
+        "Friday,” he said.\nThe first vote was held on Monday.",
+        published=datetime(2017, 1, 24),
+    )
+    events = build_timeline([one], split_sentences([one]))
+    assert [(e.date, [m.sentence for m in e.mentions]) for e in events] == [
+        (date(2017, 1, 23), ["The first vote was held on Monday."]),
+        (date(2017, 1, 27), ["“We will vote again on Friday,” he said."]),
+    ]
+    for e in events:
+        for m in e.mentions:
+            assert one.text[m.start : m.end] == m.expression
+
+
 def test_articles_with_no_dates() -> None:
     plain = article("The river rose two metres and the bridge was closed for two years.")
     assert build_timeline([plain], split_sentences([plain])) == []

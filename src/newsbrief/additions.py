@@ -14,30 +14,12 @@ best few of each source are kept.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import replace
-
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from newsbrief.model import Addition, Sentence
 from newsbrief.summarize import candidates
 
 __all__ = ["source_additions"]
-
-# The sentencizer leaves the opening mark of the next sentence's quote at the end
-# of a sentence ("... in the New York Times. “"); the sentence itself is whole.
-_STRAY_OPEN = re.compile(r"\s*(?:“|(?<=\s)\")$")
-
-
-def _without_stray_quote(s: Sentence) -> Sentence:
-    m = _STRAY_OPEN.search(s.text)
-    if m is None or m.start() == 0:
-        return s
-    return replace(s, text=s.text[: m.start()], end=s.end - (len(s.text) - m.start()))
-
 
 def source_additions(
     sentences: Sequence[Sentence],
@@ -56,9 +38,13 @@ def source_additions(
     group_of = {aid: g for g, group in enumerate(source_groups) for aid in group}
     if len({group_of.get(s.article_id, -1) for s in sentences}) < 2:
         return []
-    pool = candidates([_without_stray_quote(s) for s in sentences])
+    pool = candidates(sentences)
     if not pool:
         return []
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
     try:
         every = normalize(vectorizer.fit_transform([s.text for s in sentences]))

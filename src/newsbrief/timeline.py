@@ -22,18 +22,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+from typing import TYPE_CHECKING, Any
 
 from newsbrief.model import CleanArticle, DateMention, Sentence, TimelineEvent
-from newsbrief.quotes import Unit, text_units
-from newsbrief.sentences import full_pipeline
+from newsbrief.nlp import entities
+from newsbrief.quotes.marks import Unit, text_units
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["build_timeline", "publication_dates", "resolve_date"]
 
@@ -176,7 +174,7 @@ def build_timeline(
     for u, start, end in _date_entities(units):
         if _in_range(u.text, start, end):
             continue
-        sentence = _sentence_at(by_article.get(u.article_id, []), u, u.start + start)
+        sentence = _sentence_at(by_article.get(u.article_id, []), u.start + start)
         mention = _mention(u, sentence, u.text[start:end], start, end, published, story_date)
         if mention is not None:
             mentions.append(mention)
@@ -208,9 +206,7 @@ def _date_entities(units: Sequence[Unit]) -> list[tuple[Unit, int, int]]:
         windows += [(u, s, e) for s, e in spans]
     if not windows:
         return []
-    nlp = full_pipeline()
-    docs = nlp.pipe([u.text[s:e] for u, s, e in windows], batch_size=256,
-                    disable=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    docs = entities([u.text[s:e] for u, s, e in windows])
     out = []
     for (u, s, _), doc in zip(windows, docs, strict=True):
         out += [(u, s + ent.start_char, s + ent.end_char) for ent in doc.ents
@@ -218,23 +214,9 @@ def _date_entities(units: Sequence[Unit]) -> list[tuple[Unit, int, int]]:
     return out
 
 
-_ABBREVIATION_END = re.compile(r"(?:^|[\s(])[A-Z][a-z]{0,3}\.$")
-_STRAY_OPEN = re.compile(r"\s*(?:“|(?<=\s)\")$")
-
-
-def _sentence_at(sentences: Sequence[Sentence], unit: Unit, at: int) -> Sentence | None:
-    """The sentence that holds position ``at``, re-joined where "Lt. | Gen." split it."""
-    inside = [s for s in sentences if unit.start <= s.start < unit.end]
-    k = next((i for i, s in enumerate(inside) if s.start <= at < s.end), None)
-    if k is None:
-        return None
-    first = last = k
-    while first > 0 and _ABBREVIATION_END.search(inside[first - 1].text):
-        first -= 1
-    while last + 1 < len(inside) and _ABBREVIATION_END.search(inside[last].text):
-        last += 1
-    text = _STRAY_OPEN.sub("", " ".join(s.text for s in inside[first : last + 1]))
-    return replace(inside[k], start=inside[first].start, end=inside[last].end, text=text)
+def _sentence_at(sentences: Sequence[Sentence], at: int) -> Sentence | None:
+    """The sentence of one article that holds position ``at``."""
+    return next((s for s in sentences if s.start <= at < s.end), None)
 
 
 def _in_range(text: str, start: int, end: int) -> bool:
@@ -274,6 +256,10 @@ def _events(mentions: Sequence[tuple[date, str, DateMention]], same_event: float
     """Mentions of one date that say the same thing become one event."""
     if not mentions:
         return []
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     texts = [m.sentence for _, _, m in mentions]
     try:
         matrix = normalize(TfidfVectorizer(sublinear_tf=True, stop_words="english")
@@ -313,6 +299,8 @@ def _diverse(events: list[list[int]], sims: np.ndarray, centrality: np.ndarray) 
     """Events of one date, most reported and central first, each next one unlike those
     before it (maximal marginal relevance): on a busy day the claims, the statements and
     the denials each get a line before a third paraphrase of the first."""
+    import numpy as np
+
     left = list(range(len(events)))
     chosen: list[int] = []
     while left:

@@ -1,0 +1,275 @@
+"""Speakers across the cluster: every mention of a speaker becomes the fullest name given.
+
+A pronoun becomes the last person quoted or named nearby; a surname the
+fullest form any article gives ("Mr. Spicer" -> "Sean Spicer"); a definite role
+("the White House spokesman") the person just named whose role shares two words
+with it. Roles come from appositions and the words before a name ("White House
+press secretary Sean Spicer").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsbrief.model import Attribution, CleanArticle
+from newsbrief.quotes.attribution import Found, speaker_role
+from newsbrief.quotes.lexicon import TITLE, speaker_key, strip_title
+from newsbrief.quotes.marks import Unit
+from newsbrief.text import stop_words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["ANTECEDENT_UNITS", "People", "collect_roles", "names_in_text", "resolve"]
+
+ANTECEDENT_UNITS = 2
+"""How far back "he" or "she" looks for the person it stands for: its own unit and the
+two before it. The window quotes have used since issue 4, not tuned on its own."""
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class People:
+    """Every person the cluster names, by surname, with the roles it gives them."""
+
+    names: dict[str, Counter[str]]
+    roles: dict[str, Counter[str]]
+
+    def add(self, name: str, role: str | None = None) -> None:
+        """Count one mention of ``name`` (titles dropped), with the role it is given."""
+        words = strip_title(name.split())
+        if not words:
+            return
+        key = speaker_key(words[-1])
+        self.names.setdefault(key, Counter())[" ".join(words)] += 1
+        if role:
+            self.roles.setdefault(key, Counter())[role] += 1
+
+    def fullest(self, name: str, local: Iterable[str] = ()) -> str:
+        """The longest form of the name: the article's own first, else the cluster's."""
+        words = strip_title(name.split())
+        if not words:
+            return name
+        key = speaker_key(words[-1])
+        first = words[0] if len(words) > 1 else None
+
+        def fits(candidate: str) -> bool:
+            cw = candidate.split()
+            return speaker_key(cw[-1]) == key and (first is None or cw[0] == first)
+
+        best = " ".join(words)
+        # the article's own fullest form first; the cluster's when the article has only
+        # the surname ("Spicer said" in one outlet, "Sean Spicer" in another)
+        for pool in (list(local), list(self.names.get(key, Counter()))):
+            matches = [c for c in pool if fits(c)]
+            firsts = {c.split()[0] for c in matches if len(c.split()) > 1}
+            if first is None and len(firsts) > 1:
+                return best  # two people share the surname: keep it as written
+            if matches:
+                found = max(matches, key=lambda c: (len(c.split()), len(c)))
+                if len(found.split()) > len(best.split()):
+                    best = found
+            if len(best.split()) > 1:
+                return best
+        return best
+
+    def role(self, name: str) -> str | None:
+        """The role the cluster gives the person most often; None when it gives none."""
+        counts = self.roles.get(speaker_key(name.split()[-1]))
+        if not counts:
+            return None
+        # "chairman of ..." and "Chairman of ..." are one role; show the commoner spelling
+        folded: Counter[str] = Counter()
+        for role, n in counts.items():
+            folded[role.casefold()] += n
+        return max(counts, key=lambda r: (folded[r.casefold()], counts[r], -len(r)))
+
+
+def _shared_words(a: str, b: str) -> int:
+    wa = {w.casefold() for w in re.findall(r"[A-Za-z]+", a)} - stop_words()
+    wb = {w.casefold() for w in re.findall(r"[A-Za-z]+", b)} - stop_words()
+    return len(wa & wb)
+
+
+_HONORIFIC = frozenset({"President", "Secretary", "Senator", "Sen", "Rep", "Representative",
+                        "Governor", "General", "Judge", "Justice", "Prime", "Minister", "Pope",
+                        "Chancellor", "Mayor", "Chief", "Press", "The", "Mr", "Mrs", "Ms", "Dr"})
+
+
+def names_in_text(
+    articles: Sequence[CleanArticle], found: Mapping[str, Sequence[Found]], people: People
+) -> None:
+    """Full names for speakers known only by surname, from any article of the cluster.
+
+    Sentences with no cue are not parsed, so "Sean Spicer" in one of them is only
+    found by looking for capitalised words right before the surname.
+    """
+    known = {k for k, names in people.names.items() if any(len(n.split()) > 1 for n in names)}
+    surnames: set[str] = set()
+    for fs in found.values():
+        for f in fs:
+            if not f.person:
+                continue  # only people: "Russia" is no one's surname
+            words = f.person.split()
+            if (len(words) == 1 and words[0][:1].isupper() and words[0].isalpha()
+                    and speaker_key(words[0]) not in known):
+                surnames.add(words[0])
+    for surname in surnames:
+        pattern = re.compile(rf"\b((?:[A-Z][\w’'-]*\.?\s+){{1,3}}){re.escape(surname)}\b")
+        for a in articles:
+            for m in pattern.finditer(a.text):
+                words = [w for w in m.group(1).split() if w.rstrip(".") not in _HONORIFIC]
+                if words and not TITLE.match(words[0]):
+                    people.add(" ".join([*words, surname]))
+
+
+def collect_roles(doc: Doc, people: People) -> None:
+    """Roles given to named people anywhere in a parsed unit ("Sean Spicer, the ... secretary")."""
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        head = ent.root
+        left, right = head.left_edge.i, head.right_edge.i + 1
+        role = speaker_role(doc, left, right, head, ent)
+        if role:
+            people.add(ent.text, role)
+
+
+def resolve(
+    article: CleanArticle,
+    found: Sequence[Found],
+    units: Sequence[Unit],
+    docs: Mapping[tuple[str, int], Doc],
+    people: People,
+) -> list[Attribution]:
+    """Name each speaker: pronouns, surnames and role descriptions become the fullest name."""
+    # persons named in the article, in order: (char position, name)
+    mentions: list[tuple[int, str]] = []
+    local_names: list[str] = []
+    descriptions: list[tuple[int, str, str]] = []  # position, head lemma, description
+    for u in units:
+        doc = docs.get((article.id, u.start))
+        if doc is None:
+            continue
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                mention = " ".join(strip_title(ent.text.split()))
+                if mention:
+                    mentions.append((u.start + ent.start_char, mention))
+                    local_names.append(mention)
+    mentions.sort()
+    out: list[Attribution] = []
+    last_speaker: tuple[int, str, str | None] | None = None  # position, name, role
+    for f in found:
+        speaker_text = (
+            article.text[f.speaker[0] : f.speaker[1]] if f.speaker is not None else ""
+        )
+        name: str | None
+        role: str | None = f.role
+        position = f.cue[0]
+        resolved = False
+        if f.goes_on:
+            name = None
+            if last_speaker is not None:
+                name, role = last_speaker[1], last_speaker[2]
+            if name is None:
+                continue
+        elif f.person:
+            name = people.fullest(f.person, local_names)
+        elif f.pronoun:
+            name = _antecedent(position, units, mentions, last_speaker, people, local_names)
+        else:
+            name, resolved = _description(f, speaker_text, position, mentions, descriptions,
+                                          people, local_names)
+        is_person = f.person is not None or f.pronoun or resolved or (
+            f.goes_on and last_speaker is not None)
+        if name and is_person:
+            role = people.role(name) or role
+        content = article.text[f.content[0] : f.content[1]]
+        attribution = Attribution(
+            article_id=article.id,
+            sentence_id=f.unit.sentence_id,
+            sentence=_SPACE.sub(" ", f.unit.text.strip()),
+            speaker=name,
+            speaker_text=speaker_text if not f.goes_on else "",
+            speaker_start=f.speaker[0] if f.speaker and not f.goes_on else None,
+            speaker_end=f.speaker[1] if f.speaker and not f.goes_on else None,
+            role=role if name and is_person else None,
+            cue=f.cue[2],
+            cue_lemma=f.cue[3],
+            cue_start=f.cue[0],
+            cue_end=f.cue[1],
+            content=_SPACE.sub(" ", content),
+            content_start=f.content[0],
+            content_end=f.content[1],
+            kind=f.kind,
+            denial=f.denial,
+        )
+        out.append(attribution)
+        if name and is_person:
+            last_speaker = (f.content[1], name, role)
+    return out
+
+
+def _antecedent(
+    position: int,
+    units: Sequence[Unit],
+    mentions: Sequence[tuple[int, str]],
+    last_speaker: tuple[int, str, str | None] | None,
+    people: People,
+    local_names: Sequence[str],
+) -> str | None:
+    """Who "he" or "she" is: the last person quoted, else the last person named nearby."""
+    window_start = position
+    for u in units:
+        if u.start <= position < u.end:
+            idx = u.index
+            window_start = units[max(0, idx - ANTECEDENT_UNITS)].start
+            break
+    if last_speaker is not None and last_speaker[0] >= window_start:
+        return last_speaker[1]
+    before = [name for pos, name in mentions if window_start <= pos < position]
+    if before:
+        return people.fullest(before[-1], local_names)
+    return None
+
+
+def _description(
+    f: Found,
+    speaker_text: str,
+    position: int,
+    mentions: Sequence[tuple[int, str]],
+    descriptions: list[tuple[int, str, str]],
+    people: People,
+    local_names: Sequence[str],
+) -> tuple[str | None, bool]:
+    """A speaker named by description: a person whose role matches, else the fullest description.
+
+    Returns the name and whether it is a person's.
+    """
+    text = _SPACE.sub(" ", speaker_text).strip()
+    if not text or text.casefold() in {"they", "we", "i", "you", "it", "them"}:
+        return None, False
+    words = text.split()
+    if all(w[:1].isupper() for w in words) and speaker_key(words[-1]) in people.names:
+        # "Spicer" where the entity recogniser missed the name but the cluster has it
+        return people.fullest(text, local_names), True
+    definite = text.casefold().startswith(("the ", "this "))
+    if definite:
+        # "the White House spokesman" after "Sean Spicer, the White House press secretary"
+        for pos, name in reversed([m for m in mentions if m[0] < position][-4:]):
+            role = people.role(name)
+            if role and _shared_words(role, text) >= 2 and pos > position - 1500:
+                return people.fullest(name, local_names), True
+    bare = re.sub(r"^(?:the|The)\s+", "", text)
+    if definite:
+        # "the ministry" after "the Russian defense ministry"
+        longer = [d for p, lemma, d in descriptions if lemma == f.head_lemma and len(d) > len(bare)]
+        if longer:
+            bare = max(longer, key=len)
+    descriptions.append((position, f.head_lemma, bare))
+    return (bare[0].upper() + bare[1:] if bare[:1].islower() and definite else bare), False
