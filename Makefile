@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SEEDS ?= ../shared/seeds
 NAMES ?= --sources examples/seeds-sources.json
 
-.PHONY: setup demo test lint eval bench clean
+.PHONY: setup demo test lint eval gate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,15 +27,20 @@ eval: setup
 	$(PY) -m evaluation.quotes_polnear
 	$(PY) -m evaluation.clean_report
 
+# The quality gate: pinned evaluations on dev data against evaluation/floors.toml (~20 s).
+gate: setup
+	$(PY) -m evaluation.gate --json out/gate.json
+
 bench: setup
 	$(PY) benchmarks/bench_brief.py --out docs/benchmarks/brief.json
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks evaluation
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: setup lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --slow  # CI runs every test; a plain `pytest` skips the slow ones
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .pytest_cache .ruff_cache

@@ -8,8 +8,10 @@ from newsbrief.model import Article, CleanArticle, Paragraph, Removed
 
 
 def cleaned(text: str, article_id: str = "a0", source: str | None = None,
-            removed: tuple[Removed, ...] = (), published: datetime | None = None) -> CleanArticle:
-    """A cleaned article with one paragraph a line (no cleaning rules applied)."""
+            removed: tuple[Removed, ...] = (), published: datetime | None = None,
+            title: str | None = None) -> CleanArticle:
+    """A cleaned article with one paragraph a line (no cleaning rules applied); the original
+    text is the text given, and ``removed`` is kept as given."""
     paragraphs = []
     pos = 0
     for line in text.split("\n"):
@@ -18,5 +20,6 @@ def cleaned(text: str, article_id: str = "a0", source: str | None = None,
         pos += len(line) + 1
     name = source or article_id
     article = Article(id=article_id, source=name, origin=f"{name}.txt", text=text,
-                      published=published)
-    return CleanArticle(article=article, text=text, paragraphs=tuple(paragraphs), removed=removed)
+                      title=title, published=published)
+    return CleanArticle(article=article, text=text, paragraphs=tuple(paragraphs), removed=removed,
+                        title=title)

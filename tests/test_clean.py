@@ -52,6 +52,7 @@ def test_repost_keeps_each_news_paragraph_exactly_once(seeds_dir: Path) -> None:
 
 def test_removed_spans_point_into_the_original(seeds_dir: Path) -> None:
     repost = _repost(seeds_dir)
+    assert repost.removed and repost.paragraphs
     for r in repost.removed:
         assert repost.article.text[r.start : r.end] == r.text
     for p in repost.paragraphs:
@@ -93,10 +94,34 @@ def test_data_lines_are_removed_as_data() -> None:
 
 
 def test_template_line_shared_by_many_articles_is_removed() -> None:
-    arts = [
-        Article(f"a{i}", f"s{i}", "x", f"Story number {i} says something new happened today.\n"
-                "Follow the latest updates on our live page")
-        for i in range(3)
-    ]
-    for cleaned in clean_all(arts):
-        assert "Follow the latest" not in cleaned.text
+    # The line ends as a sentence, so that only the template rule can remove it (without the
+    # full stop the heading rule takes it first, and this test would not test this rule).
+    def articles(n: int) -> list[Article]:
+        return [Article(f"a{i}", f"s{i}", "x",
+                        f"Story number {i} says something new happened today in the town.\n"
+                        "Follow the latest updates on our live page.") for i in range(n)]
+
+    result = clean_all(articles(3))
+    assert len(result) == 3
+    for i, cleaned in enumerate(result):
+        assert cleaned.text == f"Story number {i} says something new happened today in the town."
+        assert [r.reason for r in cleaned.removed] == [Reason.REPEATED_ACROSS]
+    # two articles sharing a line are not yet a template
+    assert all(c.removed == () for c in clean_all(articles(2)))
+
+
+def test_fixture_repost_loses_its_furniture_and_keeps_the_wire_text(story_dir: Path) -> None:
+    # clean alone, on the Courier's re-post of the wire in the fixture story
+    articles = read_paths([story_dir]).articles
+    courier = next(a for a in articles if a.source == "marrowfield-courier")
+    wire = next(a for a in articles if a.source == "Lakeland Press Agency")
+    result = clean(Article("a2", courier.source, courier.origin, courier.text))
+    assert [r.reason for r in result.removed] == [
+        Reason.HEADLINE, "paywall or subscription prompt", Reason.REPEATED,
+        "log-in or sign-up prompt", "share or social buttons"]
+    assert [r.start for r in result.removed] == sorted(r.start for r in result.removed)
+    # what is left is the wire's paragraphs, each once, and nothing else
+    wire_paragraphs = [p for p in wire.text.split("\n\n") if p]
+    kept = result.text.split("\n\n")
+    assert kept == wire_paragraphs
+    assert clean(Article("a1", wire.source, wire.origin, wire.text)).removed == ()

@@ -75,13 +75,32 @@ def test_bad_option_is_a_clear_error(seeds_dir: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "words must be between 20 and 5000, got 5" in err
 
 
-def test_console_script_runs_in_a_fresh_process(seeds_dir: Path) -> None:
+@pytest.mark.slow  # a fresh interpreter loads spaCy and the models again: about 4 s
+def test_console_script_runs_in_a_fresh_process(story_dir: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "newsbrief.cli", "brief", str(seeds_dir), "--words", "100"],
+        [sys.executable, "-m", "newsbrief.cli", "brief", str(story_dir), "--words", "100"],
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.count("[") >= 5
+    assert proc.stdout.startswith("# Marrowfield water warning: what we know so far\n")
+    assert "copy of [2]" in proc.stdout and proc.stderr == ""
+
+
+def test_fixture_story_through_the_command_line(
+    story_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, js, err = _run(["brief", str(story_dir), "--format", "json", "--words", "100"], capsys)
+    assert code == 0 and err == ""
+    data = json.loads(js)
+    (syndication,) = data["syndication"]
+    assert (syndication["copy_id"], syndication["original_id"]) == ("a2", "a1")
+    assert 0.6 <= syndication["share"] <= 1  # the re-post is the wire plus site furniture
+    assert 90 <= data["words"] <= 110 and data["distinct_sources"] == 4
+    names = tmp_path / "names.json"
+    names.write_text(json.dumps({"marrowfield-courier.txt": "Marrowfield Courier"}))
+    code, md, _ = _run(["brief", str(story_dir), "--sources", str(names)], capsys)
+    assert code == 0
+    assert "3. **Marrowfield Courier** — Boil-Water Warning" in md
 
 
 def test_source_names_file_names_the_outlets(

@@ -18,16 +18,16 @@ if str(ROOT) not in sys.path:  # evaluation/ is a folder of the checkout, not an
 from evaluation import summaries as ev  # noqa: E402
 from newsbrief.model import Article  # noqa: E402
 
-DEV100 = ROOT.parent / "shared/data/multinews/dev100.jsonl"
 CLUSTERS = ["multinews_4804", "multinews_1465", "multinews_3736"]  # 326-418 words each
 SYSTEMS = ["newsbrief", "lead", "lexrank", "textrank"]
 
 
 @pytest.fixture(scope="module")
-def dev100() -> Path:
-    if not DEV100.is_file():
-        pytest.skip(f"Multi-News dev100 not found at {DEV100} (shared folder beside the checkout)")
-    return DEV100
+def dev100(data_dir: Path) -> Path:
+    path = data_dir / "multinews" / "dev100.jsonl"
+    if not path.is_file():
+        pytest.skip(f"Multi-News dev100 not found at {path} (shared folder beside the checkout)")
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,9 @@ def test_csv_has_one_row_per_cluster_and_system(results: Path) -> None:
 
 
 def test_every_system_scores_every_cluster(results: Path) -> None:
-    for r in _csv(results):
+    rows = _csv(results)
+    assert len(rows) == len(CLUSTERS) * len(SYSTEMS)
+    for r in rows:
         where = f"{r['system']} on {r['cluster']}"
         assert r["status"] == "ok", f"{where}: {r['error']}"
         for metric in ("r1", "r2", "rlsum"):

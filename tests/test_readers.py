@@ -118,6 +118,7 @@ def test_dates_with_and_without_zone_compare(tmp_path: Path) -> None:
     from newsbrief import brief
 
     result = read_paths([path])
+    assert len(result.articles) == 2
     assert all(a.published and a.published.tzinfo for a in result.articles)
     assert brief(result.articles, words=20).syndication  # copies compared their dates
 
@@ -131,3 +132,26 @@ def test_dates_at_the_edge_of_the_range_are_unknown(tmp_path: Path) -> None:
     result = read_paths([path])
     assert not result.problems
     assert [a.published.hour if a.published else None for a in result.articles] == [None, None, 10]
+
+
+def test_fixture_story_reads_with_one_reader_a_format(story_dir: Path) -> None:
+    result = read_paths([story_dir])
+    assert not result.problems
+    # a JSON lines article's origin names its line: "file.jsonl:1"
+    suffixes = [Path(a.origin.removesuffix(":1")).suffix for a in result.articles]
+    assert suffixes == [".txt", ".jsonl", ".txt", ".html", ".jsonl"]
+    # plain text has no metadata: the outlet is the file name
+    assert [a.source for a in result.articles if a.origin.endswith(".txt")] == [
+        "kestrel-times", "marrowfield-courier"]
+    assert all(a.published is None and a.title is None
+               for a in result.articles if a.origin.endswith(".txt"))
+
+
+def test_source_names_name_plain_text_outlets(story_dir: Path) -> None:
+    from newsbrief.readers import name_sources
+
+    articles = read_paths([story_dir]).articles
+    named = name_sources(articles, {"marrowfield-courier.txt": "Marrowfield Courier"})
+    assert [a.source for a in named] == [
+        "kestrel-times", "Lakeland Press Agency", "Marrowfield Courier", "Northern Ledger",
+        "Wren Valley Radio"]

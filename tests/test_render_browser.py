@@ -10,6 +10,8 @@ from test_web_browser import CHROMIUM, CHROMIUM_FLAGS, _require_browser
 
 from newsbrief.cli import main
 
+pytestmark = pytest.mark.browser
+
 
 def test_click_on_citation_highlights_source_sentence(seeds_dir: Path, tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:

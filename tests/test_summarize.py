@@ -36,6 +36,7 @@ def test_seed_brief_length_and_no_repeats(seed_brief) -> None:  # type: ignore[n
 
 
 def test_every_sentence_is_cited_and_offsets_match(seed_brief) -> None:  # type: ignore[no-untyped-def]
+    assert seed_brief.summary
     for s in seed_brief.summary:
         assert s.support, s.text
         own = seed_brief.article(s.sentence.article_id)
@@ -85,7 +86,6 @@ def test_photo_captions_are_not_candidates() -> None:
     )
 
 
-
 def test_agency_tag_before_the_lede_is_stripped() -> None:
     text, cut = strip_dateline("(CNN) Barack Obama said on Monday that the deal was a good one.")
     assert text.startswith("Barack Obama") and cut == len("(CNN) ")
@@ -108,3 +108,22 @@ def test_opening_quote_mark_goes_back_to_its_sentence() -> None:
     for s in pool:
         assert cleaned[s.start : s.end] == s.text
     assert pool[0].text.endswith("attendees.")
+
+
+def test_wire_dateline_with_agency_is_stripped() -> None:
+    lede = ("MARROWFIELD (LPA) — Households in Marrowfield were told on Monday to boil their "
+            "tap water after tests found an industrial solvent in the Wren River.")
+    text, cut = strip_dateline(lede)
+    assert cut == len("MARROWFIELD (LPA) — ") and text == lede[cut:]
+    assert is_candidate(text)
+
+
+def test_fixture_story_summary_stands_alone(story_brief) -> None:  # type: ignore[no-untyped-def]
+    # the same promises as on the seeds, on the story written for the tests
+    assert 225 <= story_brief.word_count <= 275
+    for s in story_brief.summary:
+        assert not PRONOUN.match(s.text), s.text
+        assert s.text[-1] in ".!?”\"’"
+        assert not s.text.startswith("MARROWFIELD"), "datelines are stripped"
+    scores = [s.score for s in story_brief.summary]
+    assert all(score > 0 for score in scores)
