@@ -82,7 +82,8 @@ def make_file(n: int, path: Path, seed: int = 0) -> int:
 
 
 def _child(path: str, db: str, batch_size: int) -> None:
-    from newsbrief.store import ingest_paths, open_store
+    from newsbrief.ingest import ingest_paths
+    from newsbrief.store import open_store
 
     started = time.perf_counter()
     with open_store(db) as store:

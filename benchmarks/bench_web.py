@@ -69,10 +69,11 @@ def free_port() -> int:
 
 def fill_store(db: Path) -> str:
     """Put the seed articles in a new store at ``db``; the id of the story they form."""
+    from newsbrief.ingest import ingest_articles
     from newsbrief.store import open_store
 
     store = open_store(db)
-    store.add(read_paths([SEEDS]).articles)
+    ingest_articles(store, read_paths([SEEDS]).articles)
     story_id = str(store.stories(limit=1, offset=0, query=None)[0].id)
     close = getattr(store, "close", None)
     if close is not None:

@@ -45,7 +45,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from evaluation.stories_eval import bcubed
 from newsbrief.readers import read_paths
-from newsbrief.stories import NOTICE_SHARE, content_hash, notice_share
+from newsbrief.story_features import NOTICE_SHARE, content_hash, notice_share
 
 
 def perfect(gold: Sequence[str], hashes: Sequence[str], alone: Sequence[bool]) -> list[str]:

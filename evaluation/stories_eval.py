@@ -1,9 +1,9 @@
 """Do Multi-News clusters come back as stories? B-cubed and ARI against a baseline.
 
 All articles of a Multi-News file are shuffled together and ingested into a fresh
-store (the real ``SQLiteStore.add`` path, in batches); each article's story is
-compared with its cluster. Articles rejected at ingest count as stories of their
-own. The baseline, scored in the same run, is TF-IDF + scikit-learn
+store (the real path: ``ingest_articles`` into a ``SQLiteStore``, in batches); each
+article's story is compared with its cluster. Articles rejected at ingest count as
+stories of their own. The baseline, scored in the same run, is TF-IDF + scikit-learn
 ``AgglomerativeClustering`` (average link, cosine) on a sample of whole clusters
 small enough for its all-pairs distance matrix; the store is scored on that same
 sample too, so the two compare like for like. The baseline's distance threshold
@@ -42,11 +42,12 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
+from newsbrief.ingest import ingest_articles
 from newsbrief.model import Article
 from newsbrief.readers import read_paths
 from newsbrief.settings import DEFAULT_BATCH, StorySettings
 from newsbrief.store import SQLiteStore
-from newsbrief.stories import content_hash
+from newsbrief.story_features import content_hash
 
 
 def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> tuple[float, float, float]:
@@ -73,7 +74,7 @@ def store_predict(
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(Path(tmp) / "eval.db", settings=settings)
         started = time.perf_counter()
-        store.add(articles, batch_size=batch_size)
+        ingest_articles(store, articles, batch_size=batch_size)
         seconds = time.perf_counter() - started
         story = store.story_of(content_hash(a.text) for a in articles)
         store.close()

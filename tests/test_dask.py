@@ -1,5 +1,5 @@
-"""The Dask batch path on a real ``distributed.LocalCluster`` (two worker processes)
-finds the same stories as one process."""
+"""The Dask engine on a real ``distributed.LocalCluster`` (two worker processes) finds
+the same stories as one process; without Dask, the error names the extra to install."""
 
 from __future__ import annotations
 
@@ -10,10 +10,22 @@ import pytest
 from _storydata import make_clusters, write_jsonl
 
 from evaluation.stories_eval import bcubed
-from newsbrief.store import ingest_paths, open_store
-from newsbrief.stories import content_hash
+from newsbrief.errors import MissingExtraError
+from newsbrief.ingest import ingest_paths
+from newsbrief.store import open_store
+from newsbrief.story_features import content_hash
 
-distributed = pytest.importorskip("distributed")
+
+def test_the_dask_path_without_dask_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from newsbrief.distributed import dask_client
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    with pytest.raises(MissingExtraError, match=r"newsbrief\[stories\]"):
+        dask_client(n_workers=1)
 
 
 def bcubed_f1(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> float:
@@ -21,8 +33,10 @@ def bcubed_f1(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> float:
     return bcubed(gold, pred)[2]
 
 
+@pytest.mark.slow
 def test_local_cluster_matches_single_process(tmp_path: Path) -> None:
-    from newsbrief.distributed import ingest_dask
+    distributed = pytest.importorskip("distributed")
+    from newsbrief.distributed import DaskEngine
 
     articles = make_clusters(150, 4, seed=21)
     articles += articles[:40]  # duplicates across batches
@@ -42,7 +56,8 @@ def test_local_cluster_matches_single_process(tmp_path: Path) -> None:
     try:
         with distributed.Client(cluster) as client, open_store(tmp_path / "dask.db") as store:
             assert len(client.scheduler_info()["workers"]) == 2
-            report = ingest_dask(store, [folder], client=client, batch_size=250)
+            report = ingest_paths(store, [folder], batch_size=250, progress=False,
+                                  engine=DaskEngine(client))
             other = store.story_of(hashes)
             assert store.check() == []
     finally:

@@ -11,10 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from _storydata import make_clusters, write_jsonl
 
+from newsbrief.ingest import ingest_articles
 from newsbrief.store import open_store
-from newsbrief.stories import content_hash
+from newsbrief.story_features import content_hash
 
 
 def _count(db: Path) -> int:
@@ -38,6 +40,7 @@ def _ingest(path: Path, db: Path, capture: bool = False) -> subprocess.Popen[byt
     )
 
 
+@pytest.mark.slow
 def test_sigkill_mid_ingest_then_resume(tmp_path: Path) -> None:
     articles = make_clusters(800, 4, seed=11)
     articles += articles[:300]  # duplicates inside the input too
@@ -68,6 +71,6 @@ def test_sigkill_mid_ingest_then_resume(tmp_path: Path) -> None:
         assert store.counts()[0] == len(unique)
         stored = store.story_of(unique)
         assert set(stored) == unique  # nothing lost
-        again = store.add(articles)
+        again = ingest_articles(store, articles)
         assert again.stored == 0 and again.duplicates == len(articles)
         assert store.counts()[0] == len(unique)

@@ -1,4 +1,5 @@
-"""The store: idempotent ingest, the Store interface, thread safety, the CLI."""
+"""The store: idempotent ingest, the Store interface (SQLite and in memory), thread safety,
+the CLI."""
 
 from __future__ import annotations
 
@@ -11,38 +12,49 @@ from _storydata import make_clusters, write_jsonl
 
 from newsbrief.cli import main
 from newsbrief.errors import StoreError
+from newsbrief.ingest import ingest_articles
 from newsbrief.model import Article
-from newsbrief.store import SQLiteStore, Store, brief_story, open_store
-from newsbrief.stories import content_hash
+from newsbrief.pipeline import brief_story
+from newsbrief.store import MemoryStore, Store, open_store
+from newsbrief.story_features import content_hash
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+KINDS = ["sqlite", "memory"]
 
 
-def test_ingest_is_idempotent(tmp_path: Path) -> None:
+def make_store(kind: str, tmp_path: Path) -> Store:
+    """A new, empty store of either kind: the tests that take ``kind`` hold for both."""
+    return open_store(tmp_path / "s.db") if kind == "sqlite" else MemoryStore()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_ingest_is_idempotent(kind: str, tmp_path: Path) -> None:
     articles = make_clusters(30, 4)
-    with open_store(tmp_path / "s.db") as store:
-        first = store.add(articles, batch_size=50)
+    with make_store(kind, tmp_path) as store:
+        first = ingest_articles(store, articles, batch_size=50)
         assert first.stored == len(articles) and first.duplicates == 0
         counts = store.counts()
-        again = store.add(articles, batch_size=37)
+        again = ingest_articles(store, articles, batch_size=37)
         assert again.stored == 0 and again.duplicates == len(articles)
         assert store.counts() == counts
         assert store.check() == []
 
 
-def test_duplicates_by_normalised_content(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_duplicates_by_normalised_content(kind: str, tmp_path: Path) -> None:
     a = Article(id="", source="x", origin="a", text="Some   Words here.\nAnd MORE words " * 5)
     b = Article(id="", source="y", origin="b", text="some words here. and more words " * 5)
     assert content_hash(a.text) == content_hash(b.text)
-    with open_store(tmp_path / "s.db") as store:
-        report = store.add([a, b])
+    with make_store(kind, tmp_path) as store:
+        report = ingest_articles(store, [a, b])
         assert (report.stored, report.duplicates) == (1, 1)
 
 
-def test_store_interface(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_store_interface(kind: str, tmp_path: Path) -> None:
     articles = make_clusters(12, 3, seed=4)
-    store: Store = open_store(tmp_path / "s.db")
-    store.add(articles, batch_size=10)
+    store = make_store(kind, tmp_path)
+    ingest_articles(store, articles, batch_size=10)
     listed = store.stories(limit=5)
     assert 0 < len(listed) <= 5
     assert [s.size for s in listed] == sorted((s.size for s in listed), reverse=True)
@@ -63,21 +75,23 @@ def test_store_interface(tmp_path: Path) -> None:
     store.close()
 
 
-def test_copies_land_in_the_same_story(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_copies_land_in_the_same_story(kind: str, tmp_path: Path) -> None:
     articles = make_clusters(10, 3, seed=9)
     original = articles[0]
     repost = Article(id="", source="reposter", origin="repost",
                      text="Advertisement\n\n" + original.text + "\n\nShare this story")
-    with open_store(tmp_path / "s.db") as store:
-        store.add(articles, batch_size=100)
-        store.add([repost])  # a later batch: found through the stored MinHash bands
+    with make_store(kind, tmp_path) as store:
+        ingest_articles(store, articles, batch_size=100)
+        ingest_articles(store, [repost])  # a later batch: found through the stored MinHash bands
         found = store.story_of([content_hash(original.text), content_hash(repost.text)])
         assert len(set(found.values())) == 1
 
 
-def test_threads_share_one_store(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
-    store.add(make_clusters(10, 3, seed=2))
+@pytest.mark.parametrize("kind", KINDS)
+def test_threads_share_one_store(kind: str, tmp_path: Path) -> None:
+    store = make_store(kind, tmp_path)
+    ingest_articles(store, make_clusters(10, 3, seed=2))
     errors: list[BaseException] = []
 
     def read() -> None:
@@ -91,7 +105,7 @@ def test_threads_share_one_store(tmp_path: Path) -> None:
     threads = [threading.Thread(target=read) for _ in range(4)]
     for t in threads:
         t.start()
-    store.add(make_clusters(10, 3, seed=3))
+    ingest_articles(store, make_clusters(10, 3, seed=3))
     for t in threads:
         t.join()
     assert errors == []
@@ -110,7 +124,9 @@ def test_cli_ingest_stories_brief(tmp_path: Path, capsys: pytest.CaptureFixture[
         pytest.skip("../shared/seeds is absent")
     db = tmp_path / "s.db"
     assert main(["ingest", str(SEEDS), "--db", str(db), "-q"]) == 0
-    assert "stored 5" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # the re-post of the Wall Street Journal article: a near-copy, as the brief finds it
+    assert "stored 5" in err and "near-copies 1" in err
     assert main(["ingest", str(SEEDS), "--db", str(db), "-q"]) == 0
     assert "stored 0, duplicates 5" in capsys.readouterr().err
     assert main(["stories", "--db", str(db)]) == 0
@@ -122,9 +138,10 @@ def test_cli_ingest_stories_brief(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["brief", "--db", str(db), "--story", "999999"]) == 2
 
 
-def test_brief_story_uses_the_pipeline(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.db") as store:
-        store.add(make_clusters(5, 3, seed=5))
+@pytest.mark.parametrize("kind", KINDS)
+def test_brief_story_uses_the_pipeline(kind: str, tmp_path: Path) -> None:
+    with make_store(kind, tmp_path) as store:
+        ingest_articles(store, make_clusters(5, 3, seed=5))
         info = store.stories(limit=1)[0]
         result = brief_story(store, info.id)
         assert result.story == str(info.id)
@@ -141,17 +158,18 @@ def test_ingest_jsonl_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "a.jsonl:11" in err and "not valid JSON" in err and "stored 10" in err
 
 
-def test_two_writers_with_the_same_articles_store_each_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_writers_with_the_same_articles_store_each_once(kind: str, tmp_path: Path) -> None:
     """Deduplication is checked again inside the write transaction: a second writer that
     looked before the first committed counts them as duplicates instead of failing."""
     articles = make_clusters(20, 3, seed=7)
-    store = SQLiteStore(tmp_path / "s.db")
+    store = make_store(kind, tmp_path)
     errors: list[BaseException] = []
     reports = []
 
     def write() -> None:
         try:
-            reports.append(store.add(articles, batch_size=15))
+            reports.append(ingest_articles(store, articles, batch_size=15))
         except BaseException as exc:
             errors.append(exc)
 
@@ -167,9 +185,12 @@ def test_two_writers_with_the_same_articles_store_each_once(tmp_path: Path) -> N
     store.close()
 
 
-def test_searches_that_are_not_words_match_nothing_and_never_fail(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.db") as store:
-        store.add(make_clusters(5, 3, seed=5))
+@pytest.mark.parametrize("kind", KINDS)
+def test_searches_that_are_not_words_match_nothing_and_never_fail(
+    kind: str, tmp_path: Path
+) -> None:
+    with make_store(kind, tmp_path) as store:
+        ingest_articles(store, make_clusters(5, 3, seed=5))
         assert store.stories(limit=100)  # something to find
         for query in ['"', '""  "', "\x00", "\ud800"]:
             assert store.stories(query=query) == []
@@ -179,9 +200,10 @@ def test_searches_that_are_not_words_match_nothing_and_never_fail(tmp_path: Path
         assert len(store.stories(limit=2**70)) == store.counts()[1]
 
 
-def test_story_ids_are_whole_numbers_only(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.db") as store:
-        store.add(make_clusters(12, 2, seed=5))
+@pytest.mark.parametrize("kind", KINDS)
+def test_story_ids_are_whole_numbers_only(kind: str, tmp_path: Path) -> None:
+    with make_store(kind, tmp_path) as store:
+        ingest_articles(store, make_clusters(12, 2, seed=5))
         ten = store.story(10)
         assert ten is not None and store.story("10") == ten and store.story(" 10 ") == ten
         for loose in ["1_0", "١٠", "10.0", "+10", "1e1", ""]:

@@ -12,11 +12,15 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Only light modules at the top: `newsbrief --help` and `newsbrief stories` must not pay
 # for spaCy, scikit-learn or trafilatura; each command imports what it uses.
 from newsbrief.errors import NewsbriefError, require
 from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_WORDS, FORMATS, Settings
+
+if TYPE_CHECKING:
+    from newsbrief.store import StoryInfo
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 
@@ -89,7 +93,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
     settings = Settings(words=args.words, max_bytes=args.max_bytes)
     if args.db is not None:
-        from newsbrief.store import brief_stored
+        from newsbrief.pipeline import brief_stored
 
         briefs = [brief_stored(args.db, args.story, args.paths, settings=settings)]
     else:
@@ -124,7 +128,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """``newsbrief ingest``: read into the store, print the summary; 1 when inputs were rejected."""
-    from newsbrief.store import ingest_into
+    from newsbrief.ingest import ingest_into
 
     report = ingest_into(args.db, args.paths, batch_size=args.batch_size,
                          progress=not args.quiet, max_bytes=args.max_bytes,
@@ -141,11 +145,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     """``newsbrief stories``: list stories (id, size, sources, time span, label)."""
-    from newsbrief.store import list_stories
+    from newsbrief.store import open_store
 
-    sys.stdout.write(list_stories(args.db, limit=args.limit, offset=args.offset,
-                                  query=args.query, order=args.sort))
+    with open_store(args.db, create=False) as store:
+        infos = store.stories(limit=args.limit, offset=args.offset, query=args.query,
+                              order=args.sort)
+    sys.stdout.write(format_stories(infos))
     return EXIT_OK
+
+
+def format_stories(infos: Sequence[StoryInfo]) -> str:
+    """Stories as a plain-text table: id, size, sources, time span, label (and headline)."""
+    if not infos:
+        return "no stories\n"
+    lines = [f"{'ID':>7}  {'SIZE':>5}  {'SRC':>4}  {'SPAN':<23}  LABEL"]
+    for s in infos:
+        span = f"{s.first:%Y-%m-%d} .. {s.last:%Y-%m-%d}" if s.first and s.last else "-"
+        label = s.label + (f"  ({s.headline})" if s.headline else "")
+        lines.append(f"{s.id:>7}  {s.size:>5}  {s.sources:>4}  {span:<23}  {label}")
+    return "\n".join(lines) + "\n"
 
 
 COMMANDS = {"brief": cmd_brief, "serve": cmd_serve, "ingest": cmd_ingest, "stories": cmd_stories}

@@ -1,64 +1,66 @@
-"""The batch path on Dask: read, clean and featurize on workers; score candidate
-pairs on workers; copies, grouping and writes in the client, batch by batch.
+"""The Dask engine for ingest: read, clean and featurize on workers, score on workers.
 
-The work is split so that the result is the same as in one process:
+``newsbrief.ingest`` runs one batch loop whatever the engine; ``DaskEngine`` only
+moves its heavy steps to a cluster, so the stories come out the same as in one
+process:
 
-* files are read on workers (``client.map`` over files, results kept in file order);
-* articles are cut into the same batches as ``SQLiteStore.add`` cuts them, and
-  each batch is deduplicated in the client against the store and the batches
-  before it, exactly as in one process;
-* each batch is cleaned and featurized on a worker (``featurize_batch``);
-* each batch's candidate pairs are scored on workers, in row blocks
-  (``candidate_edges(..., rows=block)``), and concatenated in a fixed order;
-* the store (SQLite) stays with the client: copy lookups, the agglomeration
-  (linear in the candidate pairs) and the transaction of each batch run there.
+* ``map`` runs files' reading and batches' featurizing on workers, a few items
+  ahead of the loop (twice the workers: they stay busy and the client holds a few
+  batches at most), and hands the results back in input order;
+* ``score`` splits a batch's candidate pairs into row blocks
+  (``candidate_edges(..., rows=block)``), scores them on workers and concatenates
+  them in a fixed order; small batches are scored here.
 
-Point it at a running cluster with ``scheduler="tcp://HOST:8786"`` (the
-workers need newsbrief installed, the same version), or let it start a local
-cluster of ``n_workers`` processes. Dask is optional:
-``pip install 'newsbrief[stories]'``.
+The store (SQLite) stays with the client: deduplication, copy lookups, the
+agglomeration (linear in the candidate pairs) and each batch's transaction run there.
+
+Point it at a running cluster with ``scheduler="tcp://HOST:8786"`` (the workers
+need newsbrief installed, the same version), or let it start a local cluster of
+``n_workers`` processes. Dask is optional: ``pip install 'newsbrief[stories]'``.
 """
 
 from __future__ import annotations
 
-import os
 from collections import deque
-from collections.abc import Iterator, Sequence
-from itertools import islice
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 
-from newsbrief.errors import SettingsError
-from newsbrief.model import Article
-from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, StorySettings
-from newsbrief.store import IngestReport, SQLiteStore, with_progress
-from newsbrief.stories import candidate_edges, featurize_batch
+from newsbrief.errors import SettingsError, require
+from newsbrief.settings import StorySettings
+from newsbrief.stories import Edges, candidate_edges
 
-__all__ = ["dask_client", "ingest_dask"]
+__all__ = ["DaskEngine", "dask_client", "dask_engine"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+LOCAL_SCORING = 200
+"""Batches of fewer articles are scored in the client, in milliseconds: sending the
+batch's matrix to the workers would cost more than it saves."""
+AHEAD_PER_WORKER = 2
+"""Items ``map`` keeps submitted per worker: each worker has the next one waiting, and
+the client holds a few batches at most."""
 
 
-def _need_dask() -> Any:
-    try:
-        import distributed
-    except ImportError:
-        raise SettingsError(
-            "the Dask path needs dask and distributed: pip install 'newsbrief[stories]'"
-        ) from None
-    return distributed
+def _distributed() -> Any:
+    return require("distributed", "stories", "the Dask path")
 
 
 def _score_block(
     x: sp.csr_matrix, salient: list[np.ndarray], settings: StorySettings, rows: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> Edges:
     return candidate_edges(x, salient, settings, rows=rows)
 
 
 def dask_client(scheduler: str | None = None, n_workers: int = 2) -> Any:
     """A ``distributed.Client``: on the cluster at ``scheduler``, else on a new local
-    cluster of ``n_workers`` single-threaded worker processes (closed with the client)."""
-    distributed = _need_dask()
+    cluster of ``n_workers`` single-threaded worker processes (closed with the client
+    by ``dask_engine``)."""
+    distributed = _distributed()
     if scheduler:
         return distributed.Client(scheduler)
     if n_workers < 1:
@@ -67,108 +69,65 @@ def dask_client(scheduler: str | None = None, n_workers: int = 2) -> Any:
         n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
     )
     client = distributed.Client(cluster)
-    client._newsbrief_cluster = cluster  # closed in ingest_dask when we made it
+    client._newsbrief_cluster = cluster
     return client
 
 
-def ingest_dask(
-    store: SQLiteStore,
-    paths: Sequence[str | os.PathLike[str]],
-    scheduler: str | None = None,
-    n_workers: int = 2,
-    batch_size: int = DEFAULT_BATCH,
-    max_bytes: int | None = None,
-    progress: bool = False,
-    client: Any = None,
-) -> IngestReport:
-    """Ingest ``paths`` into ``store`` with the batch path on Dask (see the module docstring).
+class DaskEngine:
+    """Ingest's heavy steps on the workers of a ``distributed.Client``."""
 
-    Gives the same stories as ``SQLiteStore.add`` in one process.
-    """
-    import time
+    def __init__(self, client: Any) -> None:
+        """Run on ``client``'s cluster (the caller keeps and closes the client)."""
+        self.client = client
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
 
-    if batch_size < 1:
-        raise SettingsError(f"batch_size must be at least 1, got {batch_size}")
-    started = time.perf_counter()
-    own = client is None
-    client = client or dask_client(scheduler, n_workers)
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``fn`` over ``items`` on the workers, a few ahead (``AHEAD_PER_WORKER``), the
+        results in input order."""
+        ahead: deque[Any] = deque()
+        for item in items:
+            ahead.append(self.client.submit(fn, item, pure=False))
+            if len(ahead) > AHEAD_PER_WORKER * self.workers:
+                yield self._result(ahead.popleft())
+        while ahead:
+            yield self._result(ahead.popleft())
+
+    @staticmethod
+    def _result(future: Any) -> Any:
+        value = future.result()
+        future.release()
+        return value
+
+    def score(
+        self, x: sp.csr_matrix, salient: list[np.ndarray], settings: StorySettings
+    ) -> Edges:
+        """``candidate_edges`` in row blocks on the workers, concatenated in one order."""
+        n = x.shape[0]
+        if n < LOCAL_SCORING:
+            return candidate_edges(x, salient, settings)
+        client = self.client
+        x_f, sal_f = client.scatter([x, salient], broadcast=True)
+        step = -(-n // (2 * self.workers))  # two blocks a worker: an uneven one waits less
+        blocks = [(s, min(n, s + step)) for s in range(0, n, step)]
+        parts = client.gather(
+            [client.submit(_score_block, x_f, sal_f, settings, b, pure=False) for b in blocks]
+        )
+        i = np.concatenate([p[0] for p in parts])
+        j = np.concatenate([p[1] for p in parts])
+        w = np.concatenate([p[2] for p in parts])
+        order = np.lexsort((j, i))
+        return i[order], j[order], w[order]
+
+
+@contextmanager
+def dask_engine(scheduler: str | None = None, n_workers: int = 2) -> Iterator[DaskEngine]:
+    """A ``DaskEngine`` on the cluster at ``scheduler`` (else on a new local cluster of
+    ``n_workers`` processes), closed again afterwards."""
+    client = dask_client(scheduler, n_workers)
     try:
-        from newsbrief.readers import expand_paths, read_one
-
-        files, problems = expand_paths(paths)
-        reads = client.map(read_one, files, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                           pure=False)
-
-        def stream() -> Iterator[Article]:
-            """The articles of the files in order, each file's fetched when it is needed."""
-            for future in reads:
-                one = future.result()
-                future.release()
-                problems.extend(one.problems)
-                yield from one.articles
-
-        n_workers_now = max(1, len(client.scheduler_info().get("workers", {})))
-
-        def scorer(
-            x: sp.csr_matrix, salient: list[np.ndarray], settings: StorySettings
-        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            n = x.shape[0]
-            if n < 200:
-                return candidate_edges(x, salient, settings)
-            x_f, sal_f = client.scatter([x, salient], broadcast=True)
-            step = -(-n // (2 * n_workers_now))
-            blocks = [(s, min(n, s + step)) for s in range(0, n, step)]
-            parts = client.gather(
-                [client.submit(_score_block, x_f, sal_f, settings, b, pure=False) for b in blocks]
-            )
-            i = np.concatenate([p[0] for p in parts])
-            j = np.concatenate([p[1] for p in parts])
-            w = np.concatenate([p[2] for p in parts])
-            order = np.lexsort((j, i))
-            return i[order], j[order], w[order]
-
-        def run(step: Any) -> IngestReport:
-            from newsbrief.stories import content_hash
-
-            total = IngestReport()
-            seen: set[str] = set()
-            pending: deque[tuple[list[Article], Any, int]] = deque()
-
-            def store_next() -> None:
-                batch, future, dups = pending.popleft()
-                features = future.result() if future is not None else []
-                one = store.add_batch(batch, scorer=scorer, features=features, duplicates=dups)
-                total.merge(one)
-                if step is not None:
-                    step(one)
-
-            articles = stream()
-            while batch := list(islice(articles, batch_size)):
-                fresh, dups = store.new_articles(batch)
-                kept = []
-                for a in fresh:
-                    h = content_hash(a.text)
-                    if h in seen:
-                        dups += 1
-                        continue
-                    seen.add(h)
-                    kept.append(a)
-                future = client.submit(featurize_batch, kept, pure=False) if kept else None
-                pending.append((batch, future, dups))
-                if len(pending) > 2 * n_workers_now:  # keep the workers busy, memory bounded
-                    store_next()
-            while pending:
-                store_next()
-            return total
-
-        report = with_progress(None, run, progress)
+        yield DaskEngine(client)
     finally:
-        if own:
-            cluster = getattr(client, "_newsbrief_cluster", None)
-            client.close()
-            if cluster is not None:
-                cluster.close()
-    report.rejected[:0] = [p for p in problems if p.fatal]
-    report.notes[:0] = [p for p in problems if not p.fatal]
-    report.seconds = time.perf_counter() - started
-    return report
+        cluster = getattr(client, "_newsbrief_cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from newsbrief.additions import source_additions
 from newsbrief.clean import clean_all
@@ -19,10 +20,11 @@ from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.readers import name_sources, read_paths
 from newsbrief.sentences import split_sentences
 from newsbrief.settings import DEFAULT_WORDS, Settings
+from newsbrief.store import Store, open_store, parse_story_id
 from newsbrief.summarize import summarize
 from newsbrief.timeline import build_timeline
 
-__all__ = ["Settings", "brief", "brief_paths", "prepare"]
+__all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "prepare"]
 
 
 def _with_ids(articles: Sequence[Article]) -> list[Article]:
@@ -140,3 +142,25 @@ def brief_paths(
             out.append(brief(arts, settings=settings, problems=read.problems))
             bar.advance(task)
     return out
+
+
+def brief_story(store: Store, story_id: int | str, settings: Settings | None = None) -> Brief:
+    """The brief of one stored story, with everything ``brief`` gives."""
+    articles = store.articles(story_id)
+    if not articles:
+        raise NoArticlesError(f"story {story_id}", "no such story in the store")
+    result = brief(articles, settings=settings)
+    result.story = str(parse_story_id(story_id))
+    return result
+
+
+def brief_stored(
+    db: str | os.PathLike[str], story: str | None, paths: Sequence[str] = (),
+    settings: Settings | None = None,
+) -> Brief:
+    """Open the store ``db`` (an existing one only) and brief its story ``story``."""
+    if story is None or paths:
+        raise SettingsError("a stored story is briefed by its id alone: give a story id "
+                            "(listed by `newsbrief stories`) and no input paths")
+    with open_store(Path(db), create=False) as store:
+        return brief_story(store, story, settings=settings)

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from newsbrief.errors import SettingsError
 
 __all__ = [
+    "COPY_THRESHOLD",
     "DEFAULT_BATCH",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_WORDS",
     "FORMATS",
+    "SYNDICATION_SHARE",
     "Settings",
     "StorySettings",
     "WebSettings",
@@ -33,6 +35,12 @@ FORMATS = ("md", "json", "html")
 DEFAULT_BATCH = 2000
 """Articles stored and grouped per transaction: a kill loses at most one batch, and the
 progress bar moves every few seconds (larger batches group slightly better: docs/stories.md)."""
+COPY_THRESHOLD = 0.5
+"""Least estimated Jaccard of two passages' word 3-grams for one to copy the other: the
+brief's copy finder has used it from the start; a lightly edited paragraph keeps more."""
+SYNDICATION_SHARE = 0.6
+"""Least share of an article's words in copied passages for it to be syndicated from the
+other (a copy as a whole, one source with it): most of it, not a quoted paragraph or two."""
 
 
 def check_words(words: object) -> None:
@@ -60,7 +68,7 @@ class Settings:
 
     words: int = DEFAULT_WORDS
     max_bytes: int = DEFAULT_MAX_BYTES
-    copy_threshold: float = 0.5
+    copy_threshold: float = COPY_THRESHOLD
     weights: Weights = field(default_factory=Weights)
     sections: bool = True
     """Add quotes, disputes, what each source adds and the timeline (parses some sentences)."""
@@ -81,8 +89,11 @@ class StorySettings:
 
     threshold: float = 0.15
     """Least average cosine between two groups for them to merge."""
-    copy_threshold: float = 0.7
-    """Least estimated Jaccard of word 5-grams for two articles to be copies."""
+    copy_threshold: float = COPY_THRESHOLD
+    """Least estimated Jaccard of two passages for one to copy the other (as in the brief)."""
+    syndication_share: float = SYNDICATION_SHARE
+    """Least share of an article's words in passages copied from (or by) another for the two
+    to be near-copies, put in one story whatever else they say (as in the brief)."""
     salient: int = 25
     """Most salient terms per article used to find candidates (one per 4 distinct
     terms, at least 10): long articles get more."""
@@ -104,7 +115,7 @@ class StorySettings:
     threshold]``). None (the default): no such pass."""
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "copy_threshold", "common_df"):
+        for name in ("threshold", "copy_threshold", "syndication_share", "common_df"):
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise SettingsError(f"{name} must be in (0, 1], got {value}")

@@ -1,376 +1,80 @@
 """Group articles into stories, incrementally: a new batch joins the stories already
 stored or starts new ones, and nothing already grouped is recomputed.
 
-The stages, in order, each a plain function (the store and the Dask path call them):
+Plain functions over a batch's features (``newsbrief.story_features``) and the
+stored stories' summaries (``newsbrief.store.StorySummary``); ``newsbrief.ingest``
+loads what they need from the store and saves what they decide. In order:
 
-1. ``featurize_batch``: articles -> cleaned (``clean.clean_all``) -> ``Features``
-   each: hashed term counts (title words count twice; each name-like capitalised
-   word of the text adds ``NAME_WEIGHT`` more), a MinHash signature of its word
-   5-grams, its normalised content hash. Per batch, with no state, so
-   it runs anywhere (Dask workers).
-2. ``vectorize``: the batch's term counts -> L2-normalised TF-IDF rows, with
-   document frequencies kept in the store (``DocFreq``), and each article's
-   *salient terms* (its highest-weighted terms that are not common).
-3. ``candidate_edges``: article pairs that share a salient term (an inverted
-   index, built as a sparse product over salient terms only, capped per term),
-   scored by cosine. No step compares all pairs.
+1. ``candidate_edges``: article pairs of the batch that share a salient term (an
+   inverted index, built as a sparse product over salient terms only, capped per
+   term), scored by cosine. No step compares all pairs.
+2. ``near_copies_in_batch`` and ``near_copies_in_store``: articles syndicated one from
+   the other, judged as the brief judges them (``newsbrief.copies``: MinHash passages,
+   the copy's share of words in passages shared at or above
+   ``StorySettings.syndication_share``); in the store, candidates are the articles
+   under one of the batch's LSH band keys.
+3. ``candidate_stories`` and ``story_links``: the stored stories each article is
+   scored against: the ``STORIES_PER_ARTICLE`` that share most of its salient terms
+   (at most ``STORIES_PER_TERM`` per term), scored exactly (``x . centroid / size``).
 4. ``cluster``: sparse average-link agglomeration over the batch's articles and
-   the stored stories they point to (``StoryCandidates``; a story's average link
-   to an article is ``x . centroid_sum / size``). Pairs are merged best first
-   while their average link reaches ``StorySettings.threshold``; two stored
-   stories never merge, so story ids stay stable. Near-copies (MinHash Jaccard
-   at or above ``copy_threshold``) are merged first, unconditionally: copies of
-   one report always land in the same story. Publication times, where both are
-   known, scale a link down once the gap exceeds ``time_window_days``. An
-   optional second pass (``singleton_threshold``, off by default) moves
-   articles left alone into their best group.
+   the stored stories they point to (``StoryCandidates``). Pairs are merged best
+   first while their average link reaches ``StorySettings.threshold``; two stored
+   stories never merge, so story ids stay stable. Near-copies are merged first,
+   unconditionally: copies of one report always land in the same story.
+   Publication times, where both are known, scale a link down once the gap exceeds
+   ``time_window_days``. An optional second pass (``singleton_threshold``, off by
+   default) moves articles left alone into their best group.
+5. ``update_stories`` and ``story_label``: each touched story's new centroid (its
+   ``centroid_terms`` heaviest terms), time span, most central headline, the terms
+   that find it again, and its label.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import math
-import re
-import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sklearn.utils import murmurhash3_32
 
-from newsbrief.clean import clean, clean_all
-from newsbrief.model import Article, CleanArticle, Problem
+from newsbrief.copies import CopyPair, Passages, copy_pairs, judge, matches_between
+from newsbrief.minhash import BANDS, NUM_PERM, band_keys
 from newsbrief.settings import StorySettings
+from newsbrief.store import StoredPassages, StorySummary
+from newsbrief.story_features import MIN_COMMON, N_FEATURES, DocFreq, Features
 
 __all__ = [
-    "MIN_COMMON",
-    "NAME_WEIGHT",
-    "NOTICE_SHARE",
-    "NUM_PERM",
-    "N_FEATURES",
-    "DocFreq",
-    "Features",
+    "STORIES_PER_ARTICLE",
+    "STORIES_PER_TERM",
+    "Edges",
     "Grouping",
+    "StoreCopy",
     "StoryCandidates",
-    "StorySettings",
-    "band_keys",
     "candidate_edges",
+    "candidate_stories",
     "cluster",
-    "content_hash",
-    "featurize",
-    "featurize_batch",
-    "featurize_clean",
-    "find_copy_pairs",
-    "jaccard",
-    "minhash",
-    "notice_share",
+    "near_copies_in_batch",
+    "near_copies_in_store",
+    "passage_keys",
     "rowwise_cosine",
-    "salient_terms",
-    "tokens",
-    "vectorize",
+    "story_label",
+    "story_links",
+    "term_words",
+    "update_stories",
 ]
 
-N_FEATURES = 1 << 20
-"""Hashed term space (murmurhash3, as scikit-learn's HashingVectorizer)."""
-NUM_PERM = 64
-"""MinHash permutations for copy detection: 8 LSH bands of 8 rows."""
-BANDS, ROWS = 8, 8
-MIN_COMMON = 20
-"""A term is common (never salient) only when more than this many documents hold it:
-in a small store every term may find candidates."""
+STORIES_PER_TERM = 50
+"""Stored stories looked up per salient term (the most recent): bounds the work per
+article however large the store grows."""
+STORIES_PER_ARTICLE = 10
+"""Stored stories an article is scored against (those sharing most salient terms)."""
+LABEL_WORDS = 4
+"""Words in a story's label: its heaviest distinct terms."""
 
-_TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?", re.UNICODE)
-_WS = re.compile(r"\s+")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "just", "like", "new", "year", "years"}
-_TERM_CACHE: dict[str, int] = {}
-
-_NOTICE = re.compile(
-    "|".join([
-        # web archives (Wayback Machine / Archive-It collection pages)
-        r"wayback machine", r"internet archive", r"archive-it", r"\bweb ?crawls?\b",
-        r"\bcrawls?\b", r"seed ?list", r"\bseed for\b", r"publicly accessible",
-        r"web collections", r"properties of this collection", r"\bwarcs?\b",
-        # social widgets and players
-        r"tweet with a location", r"location to your tweets", r"twitter stores",
-        r"tweet location history",
-        r"add this (?:tweet|video) to your website", r"legacy twitter",
-        r"rating is available when the video", r"interactive transcript",
-        r"feature is not available right now", r"try again later", r"watch queue",
-        # browser, login, paywall and comment notices
-        r"javascript is disabled", r"enable (?:javascript|cookies)", r"we use cookies",
-        r"appear next to all of your comments", r"will not appear anywhere",
-        r"dow jones reprints", r"deliverable area", r"verification email",
-        r"log in to continue", r"subscriber account", r"facebook information",
-    ]),
-    re.IGNORECASE,
-)
-_NAME = re.compile(r"(?<=[^\W\d_,;:] )[A-Z][\w'’.-]*[^\W_]")
-"""A capitalised word after a lower-case word (not at a sentence start): name-like."""
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-NAME_WEIGHT = 2.0
-"""Extra count for a name-like word (capitalised, not at a sentence start): names count
-as much as title words. Texts in lower case get none."""
-NOTICE_SHARE = 0.5
-"""An article whose sentences are at least this share (by words) site or archive
-notices is not an article: it is rejected (and reported), not grouped."""
-
-
-def notice_share(text: str) -> float:
-    """Share of a text's words in sentences that are web-archive, social-widget,
-    browser or login notices ("Tweet with a location…", "Starting in 1996, Alexa
-    Internet has been donating their crawl data…")."""
-    sentences = _SENTENCE.split(text)
-    total = sum(len(s.split()) for s in sentences)
-    if not total:
-        return 0.0
-    return sum(len(s.split()) for s in sentences if _NOTICE.search(s)) / total
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """What grouping needs of one article; small, picklable, made per article."""
-
-    article: Article
-    content_hash: str
-    terms: np.ndarray
-    """Hashed term ids, sorted, unique (int32)."""
-    counts: np.ndarray
-    """Term counts aligned with ``terms`` (float32; title words count twice)."""
-    words: tuple[str, ...]
-    """A word for each term id (for labels)."""
-    signature: np.ndarray | None
-    """MinHash of word 5-grams (uint32, NUM_PERM), or None when too short to judge."""
-    published: float | None
-    """Publication time as a POSIX timestamp, where known."""
-    kept_words: int
-    """Words left after cleaning."""
-    title: str | None = None
-    """Headline: the article's title, else the headline line cleaning found."""
-
-
-def content_hash(text: str) -> str:
-    """Normalised content hash: case-folded text with whitespace collapsed, SHA-256."""
-    norm = _WS.sub(" ", text.casefold()).strip()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
-
-
-def _term_id(word: str) -> int:
-    tid = _TERM_CACHE.get(word)
-    if tid is None:
-        tid = int(murmurhash3_32(word, positive=True)) % N_FEATURES
-        if len(_TERM_CACHE) < 2_000_000:
-            _TERM_CACHE[word] = tid
-    return tid
-
-
-def tokens(text: str) -> list[str]:
-    """Content words of a text: lower case, two letters or more, no stop words."""
-    found = _TOKEN.findall(text.casefold().replace("’", "'"))
-    return [
-        w for w in (v[:-2] if v.endswith("'s") else v for v in found)
-        if len(w) > 1 and w not in _STOP
-    ]
-
-
-_PRIME = np.uint64(4_294_967_291)  # the largest prime below 2**32: (a*h + b) fits in 64 bits
-_PERM_A, _PERM_B = (
-    np.random.default_rng(1).integers(1, int(_PRIME), size=NUM_PERM, dtype=np.uint64),
-    np.random.default_rng(2).integers(0, int(_PRIME), size=NUM_PERM, dtype=np.uint64),
-)
-_SHINGLE = 5
-
-
-def minhash(words: Sequence[str]) -> np.ndarray | None:
-    """MinHash signature (uint32, NUM_PERM) of a text's word 5-grams; None under 10 words.
-
-    Words are hashed once (CRC-32), 5-grams combined as a polynomial of their
-    words' hashes, and the permutations are universal hashes ``(a*h + b) mod p``,
-    all in numpy: the same idea as datasketch's ``MinHash``, without a Python
-    call per shingle.
-    """
-    if len(words) < 10:
-        return None
-    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
-    n = len(words) - _SHINGLE + 1
-    sh = np.zeros(n, dtype=np.uint64)
-    for k in range(_SHINGLE):
-        sh = (sh * np.uint64(1_000_003) + h[k : k + n]) & np.uint64(0xFFFFFFFF)
-    sh = np.unique(sh % _PRIME)
-    values = (np.outer(sh, _PERM_A) + _PERM_B) % _PRIME
-    return np.asarray(values.min(axis=0), dtype=np.uint32)
-
-
-def _timestamp(value: datetime | None) -> float | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
-
-
-def featurize(article: Article, shared_lines: frozenset[str] = frozenset()) -> Features | Problem:
-    """Features of one article, or a ``Problem`` saying why it cannot be grouped."""
-    return featurize_clean(clean(article, shared_lines))
-
-
-def featurize_batch(articles: Sequence[Article]) -> list[Features | Problem]:
-    """Clean a batch together (so that lines it shares, site templates, are seen) and
-    featurize each article."""
-    return [featurize_clean(c) for c in clean_all(articles)]
-
-
-def featurize_clean(cleaned: CleanArticle) -> Features | Problem:
-    """Features of one cleaned article, or a ``Problem`` saying why it cannot be grouped."""
-    article = cleaned.article
-    words = tokens(cleaned.text)
-    if not words:
-        return Problem(article.origin, "nothing left after cleaning (all boilerplate or no words)")
-    share = notice_share(cleaned.text)
-    if share >= NOTICE_SHARE:
-        return Problem(
-            article.origin,
-            f"not an article: a site or web-archive notice ({share:.0%} of its words)",
-        )
-    title_words = tokens(cleaned.title) if cleaned.title else []
-    counter: dict[int, float] = {}
-    word_of: dict[int, str] = {}
-    for w in words:
-        t = _term_id(w)
-        counter[t] = counter.get(t, 0.0) + 1.0
-        word_of.setdefault(t, w)
-    for w in title_words:
-        t = _term_id(w)
-        counter[t] = counter.get(t, 0.0) + 2.0
-        word_of.setdefault(t, w)
-    if NAME_WEIGHT:
-        for w in tokens(" ".join(_NAME.findall(cleaned.text))):
-            t = _term_id(w)
-            if t in counter:
-                counter[t] += NAME_WEIGHT
-    order = sorted(counter)
-    raw = [w.casefold() for w in cleaned.text.split()]
-    signature = minhash(raw)
-    return Features(
-        article=article,
-        content_hash=content_hash(article.text),
-        terms=np.asarray(order, dtype=np.int32),
-        counts=np.asarray([counter[t] for t in order], dtype=np.float32),
-        words=tuple(word_of[t] for t in order),
-        signature=signature,
-        published=_timestamp(article.published),
-        kept_words=len(raw),
-        title=cleaned.title,
-    )
-
-
-def band_keys(signature: np.ndarray) -> list[int]:
-    """LSH band keys of a MinHash signature: one signed 64-bit key per band."""
-    keys = []
-    for b in range(BANDS):
-        chunk = signature[b * ROWS : (b + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(bytes([b]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
-
-
-def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two MinHash signatures."""
-    return float(np.count_nonzero(a == b)) / len(a)
-
-
-def find_copy_pairs(
-    signatures: Sequence[np.ndarray | None], threshold: float
-) -> list[tuple[int, int, float]]:
-    """Near-duplicate pairs ``(i, j, jaccard)`` with i < j within one batch (LSH buckets)."""
-    buckets: dict[int, list[int]] = {}
-    for i, sig in enumerate(signatures):
-        if sig is None:
-            continue
-        for key in band_keys(sig):
-            buckets.setdefault(key, []).append(i)
-    seen: set[tuple[int, int]] = set()
-    out: list[tuple[int, int, float]] = []
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                if (i, j) in seen:
-                    continue
-                seen.add((i, j))
-                sig_i, sig_j = signatures[i], signatures[j]
-                assert sig_i is not None and sig_j is not None
-                sim = jaccard(sig_i, sig_j)
-                if sim >= threshold:
-                    out.append((i, j, sim))
-    return out
-
-
-@dataclass(slots=True)
-class DocFreq:
-    """Document frequencies over the hashed term space, and how many documents."""
-
-    df: np.ndarray = field(default_factory=lambda: np.zeros(N_FEATURES, dtype=np.int32))
-    n_docs: int = 0
-
-    def add(self, batch: Iterable[Features]) -> None:
-        """Count the batch's documents in."""
-        for f in batch:
-            self.df[f.terms] += 1
-            self.n_docs += 1
-
-    def idf(self, terms: np.ndarray) -> np.ndarray:
-        """Smoothed inverse document frequency of the given term ids."""
-        idf = np.log((self.n_docs + 1) / (self.df[terms] + 1)) + 1.0
-        return np.asarray(idf, dtype=np.float32)
-
-
-def vectorize(batch: Sequence[Features], docfreq: DocFreq) -> sp.csr_matrix:
-    """L2-normalised sublinear TF-IDF rows for a batch (hashed term space)."""
-    indptr = np.zeros(len(batch) + 1, dtype=np.int64)
-    for i, f in enumerate(batch):
-        indptr[i + 1] = indptr[i] + len(f.terms)
-    indices = (
-        np.concatenate([f.terms for f in batch]) if batch else np.zeros(0, dtype=np.int32)
-    )
-    counts = (
-        np.concatenate([f.counts for f in batch]) if batch else np.zeros(0, dtype=np.float32)
-    )
-    data = (1.0 + np.log(counts)) * docfreq.idf(indices)
-    norms = np.sqrt(np.add.reduceat(data * data, indptr[:-1])) if len(data) else data
-    if len(data):
-        rows = np.repeat(np.arange(len(batch)), np.diff(indptr))
-        data = data / np.maximum(norms[rows], 1e-12)
-    return sp.csr_matrix(
-        (data.astype(np.float32), indices, indptr), shape=(len(batch), N_FEATURES)
-    )
-
-
-def salient_terms(
-    x: sp.csr_matrix, docfreq: DocFreq, k: int, common_df: float
-) -> list[np.ndarray]:
-    """Each row's highest-weighted terms (at most ``k``, one per 4 distinct terms, at least 10),
-    leaving out terms in too many documents."""
-    limit = max(MIN_COMMON, common_df * docfreq.n_docs)
-    out: list[np.ndarray] = []
-    for i in range(x.shape[0]):
-        lo, hi = x.indptr[i], x.indptr[i + 1]
-        idx = x.indices[lo:hi]
-        val = x.data[lo:hi]
-        n_terms = len(idx)
-        keep = docfreq.df[idx] <= limit
-        idx, val = idx[keep], val[keep]
-        k_row = min(k, max(10, n_terms // 4))
-        if len(idx) > k_row:
-            top = np.argpartition(-val, k_row)[:k_row]
-            idx = idx[top]
-        out.append(np.sort(idx).astype(np.int32))
-    return out
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""(i, j, weight) arrays: article pairs, or article-story links."""
 
 
 def _salient_matrix(salient: Sequence[np.ndarray], max_posting: int) -> sp.csr_matrix:
@@ -432,6 +136,25 @@ class StoryCandidates:
     first: list[float | None] = field(default_factory=list)
     last: list[float | None] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, summaries: Sequence[StorySummary]) -> StoryCandidates:
+        """The candidates made of stored summaries, in their order."""
+        indptr = np.cumsum([0, *(len(s.centroid_terms) for s in summaries)])
+        if summaries:
+            indices = np.concatenate([s.centroid_terms for s in summaries])
+            values = np.concatenate([s.centroid_values for s in summaries])
+        else:
+            indices, values = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return cls(
+            ids=[s.id for s in summaries],
+            centroids=sp.csr_matrix(
+                (values, indices, indptr), shape=(len(summaries), N_FEATURES)
+            ),
+            sizes=np.asarray([s.size for s in summaries], dtype=np.int64),
+            first=[s.first for s in summaries],
+            last=[s.last for s in summaries],
+        )
+
 
 @dataclass(slots=True)
 class Grouping:
@@ -442,8 +165,130 @@ class Grouping:
     new_group: list[int]
     """For articles in new stories, a group number shared by the articles of one new story
     (-1 for articles joining stored stories)."""
-    copy_of: dict[int, int]
-    """Batch index -> batch index of the article it copies (within the batch)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCopy:
+    """A batch article that is a near-copy of a stored one (or the original of one)."""
+
+    article_id: int
+    story_id: int
+    is_copy: bool
+    """True: the batch article copies the stored one; False: the stored one copies it."""
+    share: float
+
+
+def passage_keys(f: Features) -> np.ndarray:
+    """The distinct LSH band keys of an article's passages."""
+    return np.unique(f.passages.keys)
+
+
+def near_copies_in_batch(good: Sequence[Features], settings: StorySettings) -> list[CopyPair]:
+    """Pairs of the batch where one is syndicated from the other (the brief's rule:
+    later published, else later in the batch, decides a tie)."""
+
+    def later(i: int, j: int) -> bool:
+        a, b = good[i].published, good[j].published
+        return a > b if a is not None and b is not None else i > j
+
+    pairs = copy_pairs([f.passages for f in good], settings.copy_threshold, later)
+    return [p for p in pairs if p.share >= settings.syndication_share]
+
+
+def near_copies_in_store(
+    good: Sequence[Features], sources: Sequence[StoredPassages], settings: StorySettings
+) -> dict[int, StoreCopy]:
+    """Batch index -> the stored article it is a near-copy of (or the original of), the
+    one with the largest share where several are; ``sources`` are the stored articles
+    under the batch's band keys. A stored article came first, so it is the original on
+    a tie unless it was published later."""
+    sigs = [s.signatures.reshape(-1, NUM_PERM) for s in sources]
+    keys = band_keys(np.concatenate(sigs)) if sigs else np.zeros((0, BANDS), dtype=np.int64)
+    bounds = np.cumsum([0, *(len(x) for x in sigs)])
+    stored = [
+        Passages((), s.passage_words, x, keys[lo:hi], s.total_words)
+        for s, x, lo, hi in zip(sources, sigs, bounds[:-1], bounds[1:], strict=True)
+    ]
+    by_key: dict[int, list[int]] = {}
+    for n, theirs in enumerate(stored):
+        for key in np.unique(theirs.keys).tolist():
+            by_key.setdefault(key, []).append(n)
+    found: dict[int, StoreCopy] = {}
+    for i, f in enumerate(good):
+        if not f.passages.words:
+            continue
+        near = sorted({n for k in passage_keys(f).tolist() for n in by_key.get(k, ())})
+        for n in near:
+            s, theirs = sources[n], stored[n]
+            matches = matches_between(f.passages, theirs, settings.copy_threshold)
+            if not matches:
+                continue
+            later = (f.published > s.published if f.published is not None
+                     and s.published is not None else True)
+            is_copy, share = judge(f.passages, theirs, matches, later)
+            best = found.get(i)
+            if share >= settings.syndication_share and (best is None or share > best.share):
+                found[i] = StoreCopy(s.article_id, s.story_id, is_copy, share)
+    return found
+
+
+def candidate_stories(
+    salient: Sequence[np.ndarray], postings: Iterable[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(article, story id) pairs to score: each article with the ``STORIES_PER_ARTICLE``
+    stored stories that share most of its salient terms (the most recent on ties), from
+    ``postings`` (term, story id) of the story-term index, at most ``STORIES_PER_TERM``
+    stories per term."""
+    terms = sorted({int(t) for s in salient for t in s})
+    per_term: dict[int, list[int]] = {}
+    for term, sid in postings:
+        per_term.setdefault(term, []).append(sid)
+    term_col = {t: c for c, t in enumerate(terms)}
+    p_rows: list[int] = []
+    p_cols: list[int] = []
+    for term, sids in per_term.items():
+        recent = sorted(sids)[-STORIES_PER_TERM:]
+        p_rows.extend([term_col[term]] * len(recent))
+        p_cols.extend(recent)
+    if not p_cols:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    story_ids, story_col = np.unique(np.asarray(p_cols), return_inverse=True)
+    postings_m = sp.csr_matrix(
+        (np.ones(len(p_cols), dtype=np.float32), (np.asarray(p_rows), story_col)),
+        shape=(len(terms), len(story_ids)),
+    )
+    a_rows = np.repeat(np.arange(len(salient)), [len(v) for v in salient])
+    a_cols = np.asarray([term_col[int(t)] for v in salient for t in v], dtype=np.int64)
+    shared = sp.coo_matrix(
+        sp.csr_matrix(
+            (np.ones(len(a_cols), dtype=np.float32), (a_rows, a_cols)),
+            shape=(len(salient), len(terms)),
+        )
+        @ postings_m
+    )
+    # per article: most shared terms first, then the most recent story
+    order = np.lexsort((-shared.col, -shared.data, shared.row))
+    rows = shared.row[order]
+    first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    rank = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
+    keep = order[rank < STORIES_PER_ARTICLE]
+    return shared.row[keep].astype(np.int64), story_ids[shared.col[keep]].astype(np.int64)
+
+
+def story_links(
+    x: sp.csr_matrix, pair_article: np.ndarray, pair_story: np.ndarray,
+    stories: StoryCandidates, settings: StorySettings,
+) -> Edges:
+    """(article, candidate index, x . centroid_sum) for the pairs whose average link
+    (``x . centroid_sum / size``) reaches ``min_link``."""
+    if not len(pair_article):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    index = {sid: k for k, sid in enumerate(stories.ids)}
+    k_idx = np.asarray([index[int(v)] for v in pair_story], dtype=np.int64)
+    dots = np.asarray(x[pair_article].multiply(stories.centroids[k_idx]).sum(axis=1)).ravel()
+    keep = dots / stories.sizes[k_idx] >= settings.min_link
+    return pair_article[keep], k_idx[keep], dots[keep].astype(np.float64)
 
 
 def _time_factor(a: float | None, lo: float | None, hi: float | None, s: StorySettings) -> float:
@@ -453,6 +298,7 @@ def _time_factor(a: float | None, lo: float | None, hi: float | None, s: StorySe
     if gap <= s.time_window_days:
         return 1.0
     return math.exp(-(gap - s.time_window_days) / s.time_decay_days)
+
 
 
 def cluster(
@@ -470,7 +316,7 @@ def cluster(
     ``edges``: (i, j, cosine) between batch articles; ``story_links``: (i, k,
     x_i . centroid_sum_k) between batch article ``i`` and candidate story ``k``
     (an index into ``stories``); ``copies``: batch pairs that are near-copies;
-    ``story_copies``: (i, k) where article ``i`` copies an article of story ``k``.
+    ``story_copies``: (i, k) where article ``i`` is a near-copy of an article of story ``k``.
     """
     k = len(stories.ids)
     size = [1] * n + [int(s) for s in stories.sizes]
@@ -525,13 +371,11 @@ def cluster(
     def can_merge(a: int, b: int) -> bool:
         return a != b and (anchor[a] is None or anchor[b] is None)
 
-    copy_of: dict[int, int] = {}
     for i, s_idx in story_copies:
         a, b = find(i), find(n + s_idx)
         if can_merge(a, b):
             merge(a, b)
     for i, j in copies:
-        copy_of.setdefault(max(i, j), min(i, j))
         a, b = find(i), find(j)
         if can_merge(a, b):
             merge(a, b)
@@ -588,4 +432,75 @@ def cluster(
         else:
             story.append(None)
             new_group.append(group_of_root.setdefault(r, len(group_of_root)))
-    return Grouping(story=story, new_group=new_group, copy_of=copy_of)
+    return Grouping(story=story, new_group=new_group)
+
+
+def update_stories(
+    good: Sequence[Features],
+    x: sp.csr_matrix,
+    story_of: Sequence[int],
+    stories: Mapping[int, StorySummary],
+    docfreq: DocFreq,
+    settings: StorySettings,
+) -> list[StorySummary]:
+    """The new summary of every story the batch touched (``story_of``: each article's
+    story; ``stories``: their summaries before the batch, new ones empty), ascending
+    by id, without labels (``story_label`` makes them from the term words)."""
+    members: dict[int, list[int]] = {}
+    for i, sid in enumerate(story_of):
+        members.setdefault(sid, []).append(i)
+    limit = max(MIN_COMMON, settings.common_df * docfreq.n_docs)
+    out: list[StorySummary] = []
+    for sid in sorted(members):
+        idx = members[sid]
+        old = stories[sid]
+        parts_i = [old.centroid_terms] + [x.indices[x.indptr[i] : x.indptr[i + 1]] for i in idx]
+        parts_v = [old.centroid_values] + [x.data[x.indptr[i] : x.indptr[i + 1]] for i in idx]
+        terms_c, inverse = np.unique(np.concatenate(parts_i), return_inverse=True)
+        values_c = np.bincount(inverse, weights=np.concatenate(parts_v)).astype(np.float32)
+        if len(terms_c) > settings.centroid_terms:
+            keep = settings.centroid_terms
+            top = np.sort(np.argpartition(-values_c, keep)[:keep])
+            terms_c, values_c = terms_c[top], values_c[top]
+        times = [t for t in (good[i].published for i in idx) if t is not None]
+        times += [t for t in (old.first, old.last) if t is not None]
+        # most central titled article: a new one replaces the headline when closer
+        norm = float(np.sqrt(np.dot(values_c, values_c))) or 1.0
+        best_title, best_score = old.headline, old.headline_score
+        for i in idx:
+            title = good[i].title
+            if not title:
+                continue
+            row_i = x.indices[x.indptr[i] : x.indptr[i + 1]]
+            row_v = x.data[x.indptr[i] : x.indptr[i + 1]]
+            pos = np.clip(np.searchsorted(terms_c, row_i), 0, len(terms_c) - 1)
+            hit = terms_c[pos] == row_i
+            score = float(np.dot(row_v[hit], values_c[pos[hit]])) / norm
+            if best_title is None or score > best_score:
+                best_title, best_score = title, score
+        ranked = terms_c[np.argsort(-values_c)]
+        ranked = ranked[docfreq.df[ranked] <= limit]
+        out.append(StorySummary(
+            id=sid, size=old.size + len(idx),
+            first=min(times) if times else None, last=max(times) if times else None,
+            centroid_terms=terms_c, centroid_values=values_c,
+            headline=best_title, headline_score=best_score,
+            terms=tuple(int(t) for t in ranked[: settings.story_terms]),
+        ))
+    return out
+
+
+def term_words(good: Sequence[Features], salient: Sequence[np.ndarray]) -> dict[int, str]:
+    """A word for each salient term of the batch (the terms that labels may show)."""
+    words: dict[int, str] = {}
+    for f, sal in zip(good, salient, strict=True):
+        pos = np.searchsorted(f.terms, sal)
+        for t, p in zip(sal.tolist(), pos.tolist(), strict=True):
+            words[t] = f.words[p]
+    return words
+
+
+def story_label(terms: Sequence[int], words: Mapping[int, str]) -> str:
+    """A story's label: the words of its first ``LABEL_WORDS`` terms that have one."""
+    found = [words[t] for t in terms if t in words]
+    return " · ".join(dict.fromkeys(found[:LABEL_WORDS]))

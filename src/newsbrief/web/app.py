@@ -101,7 +101,7 @@ Search = Annotated[str | None, Query(max_length=200, description="words in title
 
 
 class StoryStore(Protocol):
-    """What the web layer needs of ``newsbrief.store.Store`` (``SQLiteStore`` has it)."""
+    """The part of ``newsbrief.store.Store`` the web layer reads (both stores have it)."""
 
     def stories(
         self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
@@ -303,7 +303,7 @@ def create_app(
         return store
 
     def make_brief(story_id: str, articles: tuple[Article, ...]) -> RenderedBrief:
-        # As newsbrief.store.brief_story does, from the articles the cache is keyed on.
+        # As newsbrief.pipeline.brief_story does, from the articles the cache is keyed on.
         result = brief(articles, settings=Settings(words=settings.words))
         result.story = story_id
         return RenderedBrief(

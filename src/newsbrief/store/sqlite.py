@@ -1,0 +1,580 @@
+"""The SQLite implementation of ``Store``: one file in WAL mode, SQL only.
+
+One connection, shared by threads (``check_same_thread=False``), every call under
+one lock; other processes may read while one writes. ``transaction()`` is one
+``BEGIN IMMEDIATE`` ... ``COMMIT``, so a process killed at any point (even ``kill
+-9``) leaves the store as it was after the last whole batch. A file that is not a
+newsbrief store is refused without being written to; a store of another schema
+version is refused with a message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import struct
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsbrief.errors import SettingsError, StoreError
+from newsbrief.model import Article
+from newsbrief.settings import StorySettings
+from newsbrief.store import (
+    ORDERS,
+    ArticleRecord,
+    SearchHit,
+    StoredPassages,
+    StoryInfo,
+    StorySummary,
+    parse_story_id,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+
+SCHEMA_VERSION = 2
+"""2: passages (MinHash per paragraph) replace the whole-article signature."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS story (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    first_published REAL,
+    last_published REAL,
+    label TEXT NOT NULL DEFAULT '',
+    headline TEXT,
+    headline_score REAL NOT NULL DEFAULT 0,
+    centroid BLOB NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article (
+    id INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL UNIQUE,
+    story_id INTEGER NOT NULL REFERENCES story(id),
+    copy_of INTEGER REFERENCES article(id),
+    source TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    title TEXT,
+    url TEXT,
+    author TEXT,
+    published REAL,
+    input_story TEXT,
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    words INTEGER NOT NULL,
+    passages BLOB,
+    added TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS article_story ON article(story_id);
+CREATE TABLE IF NOT EXISTS story_term (
+    term INTEGER NOT NULL, story_id INTEGER NOT NULL, PRIMARY KEY (term, story_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_term_story ON story_term(story_id);
+CREATE TABLE IF NOT EXISTS band (
+    key INTEGER NOT NULL, article_id INTEGER NOT NULL, PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, word TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS article_fts
+    USING fts5(title, text, content='article', content_rowid='id');
+"""
+
+_BUSY_SECONDS = 30.0
+"""How long a writer waits for another process's transaction before giving up."""
+_IN_CHUNK = 500
+"""Values per ``IN (...)`` list: well under SQLite's limit on parameters."""
+_MAX_ROWS = 2**62
+"""LIMIT and OFFSET beyond this are cut to it: SQLite integers are 64 bits."""
+_ORDER_SQL = {"size": "s.size DESC, s.id DESC", "recent": "s.updated DESC, s.id DESC"}
+_NOT_QUERY = re.compile(r'["\x00-\x1f\x7f\ud800-\udfff]')
+_STORY_SQL = (
+    "SELECT s.id, s.size, (SELECT COUNT(DISTINCT lower(a.source)) FROM article a "
+    "WHERE a.story_id = s.id), s.first_published, s.last_published, s.label, s.headline "
+    "FROM story s"
+)
+
+
+def _fts_query(text: str) -> str:
+    """The words of ``text`` as an FTS5 query (each quoted, all required); a text with
+    no word left (only quotes, control characters) finds nothing."""
+    words = [_NOT_QUERY.sub("", w) for w in text.split()]
+    return " ".join(f'"{w}"' for w in words if w)
+
+
+def _pack(indices: np.ndarray, values: np.ndarray) -> bytes:
+    return (
+        struct.pack("<I", len(indices))
+        + indices.astype("<i4").tobytes()
+        + values.astype("<f4").tobytes()
+    )
+
+
+def _unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
+    (n,) = struct.unpack_from("<I", blob)
+    idx = np.frombuffer(blob, dtype="<i4", count=n, offset=4)
+    val = np.frombuffer(blob, dtype="<f4", count=n, offset=4 + 4 * n)
+    return idx, val
+
+
+def _pack_passages(words: Sequence[int], signatures: np.ndarray) -> bytes | None:
+    """Passage word counts and signatures: ``<I n``, n ``<u4`` counts, n rows of ``<u4``."""
+    import numpy as np
+
+    if not len(words):
+        return None
+    return (
+        struct.pack("<I", len(words))
+        + np.asarray(words, dtype="<u4").tobytes()
+        + np.ascontiguousarray(signatures, dtype="<u4").tobytes()
+    )
+
+
+def _unpack_passages(blob: bytes | None) -> tuple[tuple[int, ...], np.ndarray]:
+    import numpy as np
+
+    if blob is None:
+        return (), np.zeros((0, 0), dtype=np.uint32)
+    (n,) = struct.unpack_from("<I", blob)
+    words = np.frombuffer(blob, dtype="<u4", count=n, offset=4)
+    sigs = np.frombuffer(blob, dtype="<u4", offset=4 + 4 * n).astype(np.uint32)
+    return tuple(int(w) for w in words), sigs.reshape(n, -1)
+
+
+def _datetime(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, tz=UTC)
+
+
+def _now() -> str:
+    return datetime.now(tz=UTC).isoformat(timespec="seconds")
+
+
+def _check_is_store(path: str) -> None:
+    """Refuse a path that is not a newsbrief store, without writing to it."""
+    if not Path(path).is_file():
+        raise StoreError(f"{path}: no such store (a store is made by ingesting articles into it)")
+    try:
+        with sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row is None:
+        raise StoreError(f"{path}: not a newsbrief store (no newsbrief tables in it)")
+
+
+class SQLiteStore:
+    """The SQLite implementation of ``Store`` (WAL mode, thread-safe, one batch a transaction)."""
+
+    def __init__(
+        self, path: str | Path, settings: StorySettings | None = None, create: bool = True
+    ) -> None:
+        """Open the store at ``path``; with ``create`` False, only an existing store
+        (a file that is not one is refused, never written to)."""
+        self.path = str(path)
+        if not create:
+            _check_is_store(self.path)
+        try:
+            self._conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=_BUSY_SECONDS
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            version = self._schema_version()
+            if version is not None and version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store schema {version} is not the supported "
+                    f"{SCHEMA_VERSION}; ingest into a new file"
+                )
+            self._conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+        self._lock = threading.RLock()
+        if version is None:
+            self._set_meta("schema", str(SCHEMA_VERSION).encode())
+        saved = self._meta("settings")
+        if settings is None:
+            settings = StorySettings(**json.loads(saved)) if saved else StorySettings()
+        if saved is None:
+            self._set_meta("settings", json.dumps(asdict(settings)).encode())
+        self.settings = settings
+
+    # -- small helpers -------------------------------------------------------
+
+    def _schema_version(self) -> int | None:
+        has_meta = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if has_meta is None:
+            return None
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        return None if row is None else int(row[0])
+
+    def _meta(self, key: str) -> bytes | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def _set_meta(self, key: str, value: bytes) -> None:
+        self._conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def _in(self, sql: str, values: Sequence[object]) -> Iterator[tuple[object, ...]]:
+        """Run ``sql`` (with one ``{}`` for the IN list) over values, a chunk at a time."""
+        for s in range(0, len(values), _IN_CHUNK):
+            part = list(values[s : s + _IN_CHUNK])
+            marks = ",".join("?" * len(part))
+            yield from self._conn.execute(sql.format(marks), part).fetchall()
+
+    # -- ingest: the transaction, loads and saves ------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One batch's reads and writes in one ``BEGIN IMMEDIATE`` transaction."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                yield
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise StoreError(f"{self.path}: {exc}") from exc
+                raise
+
+    def stored(self, content_hashes: Iterable[str]) -> set[str]:
+        """Those of the content hashes that are stored."""
+        with self._lock:
+            return {
+                str(h) for (h,) in self._in(
+                    "SELECT content_hash FROM article WHERE content_hash IN ({})",
+                    sorted(set(content_hashes)),
+                )
+            }
+
+    def docfreq(self) -> tuple[np.ndarray | None, int]:
+        """Document frequencies (None before the first article) and document count."""
+        import numpy as np
+
+        with self._lock:
+            blob, n = self._meta("docfreq"), self._meta("n_docs")
+        if blob is None:
+            return None, 0
+        return np.frombuffer(zlib.decompress(blob), dtype="<i4").copy(), int(n or 0)
+
+    def story_postings(self, terms: Sequence[int]) -> list[tuple[int, int]]:
+        """(term, story id) for each story found again by one of ``terms``."""
+        with self._lock:
+            return [
+                (int(t), int(s))  # type: ignore[call-overload]
+                for t, s in self._in(
+                    "SELECT term, story_id FROM story_term WHERE term IN ({})", sorted(terms)
+                )
+            ]
+
+    def story_summaries(self, story_ids: Iterable[int]) -> list[StorySummary]:
+        """The summaries of the stories with these ids, ascending by id."""
+        with self._lock:
+            rows = list(self._in(
+                "SELECT id, size, first_published, last_published, headline, headline_score, "
+                "centroid FROM story WHERE id IN ({}) ORDER BY id",
+                sorted(set(story_ids)),
+            ))
+        out = []
+        for sid, size, first, last, headline, score, blob in rows:
+            terms, values = _unpack(blob)  # type: ignore[arg-type]
+            out.append(StorySummary(
+                id=int(sid), size=int(size),  # type: ignore[call-overload]
+                first=None if first is None else float(first),  # type: ignore[arg-type]
+                last=None if last is None else float(last),  # type: ignore[arg-type]
+                centroid_terms=terms, centroid_values=values,
+                headline=None if headline is None else str(headline),
+                headline_score=float(score),  # type: ignore[arg-type]
+            ))
+        return out
+
+    def copy_sources(self, band_keys: Iterable[int]) -> list[StoredPassages]:
+        """The stored articles with a passage under one of these band keys, by id."""
+        with self._lock:
+            ids = sorted({
+                int(a)  # type: ignore[call-overload]
+                for (a,) in self._in(
+                    "SELECT article_id FROM band WHERE key IN ({})", sorted(set(band_keys))
+                )
+            })
+            rows = list(self._in(
+                "SELECT id, story_id, published, words, passages FROM article "
+                "WHERE id IN ({}) ORDER BY id",
+                ids,
+            ))
+        out = []
+        for aid, sid, published, words, blob in rows:
+            counts, sigs = _unpack_passages(blob)  # type: ignore[arg-type]
+            out.append(StoredPassages(
+                article_id=int(aid), story_id=int(sid),  # type: ignore[call-overload]
+                published=None if published is None else float(published),  # type: ignore[arg-type]
+                total_words=int(words),  # type: ignore[call-overload]
+                passage_words=counts, signatures=sigs,
+            ))
+        return out
+
+    def term_words(self, terms: Iterable[int]) -> dict[int, str]:
+        """A word for each of these term ids that has one."""
+        with self._lock:
+            return {
+                int(t): str(w)  # type: ignore[call-overload]
+                for t, w in self._in(
+                    "SELECT id, word FROM term WHERE id IN ({})", sorted(set(terms))
+                )
+            }
+
+    def new_stories(self, n: int) -> list[int]:
+        """Make ``n`` empty stories; their ids."""
+        import numpy as np
+
+        empty = _pack(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+        now = _now()
+        ids = []
+        with self._lock:
+            for _ in range(n):
+                cur = self._conn.execute(
+                    "INSERT INTO story(size, centroid, created, updated) VALUES (0, ?, ?, ?)",
+                    (empty, now, now),
+                )
+                assert cur.lastrowid is not None
+                ids.append(int(cur.lastrowid))
+        return ids
+
+    def save_articles(self, records: Sequence[ArticleRecord]) -> list[int]:
+        """Store articles, their search index entries and band keys; their ids."""
+        now = _now()
+        ids = []
+        with self._lock:
+            conn = self._conn
+            for r in records:
+                a = r.article
+                cur = conn.execute(
+                    "INSERT INTO article(content_hash, story_id, source, origin, title, url, "
+                    "author, published, input_story, text, vector, words, passages, added) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        r.content_hash, r.story_id, a.source, a.origin, a.title, a.url,
+                        a.author, r.published, a.story, a.text,
+                        _pack(r.vector_terms, r.vector_values), r.total_words,
+                        _pack_passages(r.passage_words, r.signatures), now,
+                    ),
+                )
+                assert cur.lastrowid is not None
+                aid = int(cur.lastrowid)
+                ids.append(aid)
+                conn.execute(
+                    "INSERT INTO article_fts(rowid, title, text) VALUES (?, ?, ?)",
+                    (aid, a.title or "", a.text),
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO band(key, article_id) VALUES (?, ?)",
+                    [(int(k), aid) for k in r.band_keys],
+                )
+        return ids
+
+    def mark_copies(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Record (copy, original) article ids; an article keeps the first original."""
+        with self._lock:
+            self._conn.executemany(
+                "UPDATE article SET copy_of = ? WHERE id = ? AND copy_of IS NULL",
+                [(original, copy) for copy, original in pairs],
+            )
+
+    def save_terms(self, words: dict[int, str]) -> None:
+        """A word for each term id that has none yet."""
+        with self._lock:
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO term(id, word) VALUES (?, ?)", sorted(words.items())
+            )
+
+    def save_stories(self, summaries: Sequence[StorySummary]) -> None:
+        """Replace these stories' summaries and the terms that find them."""
+        now = _now()
+        with self._lock:
+            conn = self._conn
+            conn.executemany(
+                "UPDATE story SET size = ?, first_published = ?, last_published = ?, "
+                "headline = ?, headline_score = ?, centroid = ?, updated = ?, label = ? "
+                "WHERE id = ?",
+                [
+                    (s.size, s.first, s.last, s.headline, s.headline_score,
+                     _pack(s.centroid_terms, s.centroid_values), now, s.label, s.id)
+                    for s in summaries
+                ],
+            )
+            conn.executemany(
+                "DELETE FROM story_term WHERE story_id = ?", [(s.id,) for s in summaries]
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_term(term, story_id) VALUES (?, ?)",
+                [(t, s.id) for s in summaries for t in s.terms],
+            )
+
+    def save_docfreq(self, df: np.ndarray, n_docs: int) -> None:
+        """Replace the document frequencies (one compressed array)."""
+        with self._lock:
+            self._set_meta("docfreq", zlib.compress(df.astype("<i4").tobytes(), 1))
+            self._set_meta("n_docs", str(n_docs).encode())
+
+    # -- reading -------------------------------------------------------------
+
+    @staticmethod
+    def _info(rows: Iterable[tuple[object, ...]]) -> list[StoryInfo]:
+        return [
+            StoryInfo(
+                id=int(sid),  # type: ignore[call-overload]
+                size=int(size),  # type: ignore[call-overload]
+                sources=int(sources),  # type: ignore[call-overload]
+                first=_datetime(None if first is None else float(first)),  # type: ignore[arg-type]
+                last=_datetime(None if last is None else float(last)),  # type: ignore[arg-type]
+                label=str(label),
+                headline=None if headline is None else str(headline),
+            )
+            for sid, size, sources, first, last, label, headline in rows
+        ]
+
+    def stories(
+        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
+    ) -> list[StoryInfo]:
+        """Stories, largest first (``order="size"``) or most recently updated first
+        (``"recent"``); with ``query``, only those with an article holding its words."""
+        if order not in ORDERS:
+            raise SettingsError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+        if limit < 0 or offset < 0:
+            raise SettingsError("limit and offset must not be negative")
+        limit, offset = min(limit, _MAX_ROWS), min(offset, _MAX_ROWS)
+        where, params = "", []
+        if query and query.strip():
+            match = _fts_query(query)
+            if not match:
+                return []  # nothing searchable is left of it: nothing matches
+            where = (
+                " WHERE s.id IN (SELECT a.story_id FROM article_fts JOIN article a "
+                "ON a.id = article_fts.rowid WHERE article_fts MATCH ?)"
+            )
+            params.append(match)
+        with self._lock:
+            rows = self._conn.execute(
+                f"{_STORY_SQL}{where} ORDER BY {_ORDER_SQL[order]} LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            ).fetchall()
+        return self._info(rows)
+
+    def story(self, story_id: int | str) -> StoryInfo | None:
+        """One story, or None when there is no story with that id."""
+        sid = parse_story_id(story_id)
+        if sid is None:
+            return None
+        with self._lock:
+            rows = self._conn.execute(_STORY_SQL + " WHERE s.id = ?", (sid,)).fetchall()
+        found = self._info(rows)
+        return found[0] if found else None
+
+    def articles(self, story_id: int | str) -> list[Article]:
+        """The articles of one story, oldest first (undated ones in ingest order); none
+        when there is no such story."""
+        sid = parse_story_id(story_id)
+        if sid is None:
+            return []
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, source, origin, text, title, url, author, published FROM article "
+                "WHERE story_id = ? ORDER BY published IS NULL, published, id",
+                (sid,),
+            ).fetchall()
+        return [
+            Article(
+                id=str(aid), source=source, origin=origin, text=text, title=title, url=url,
+                author=author, published=_datetime(published), story=str(sid),
+            )
+            for aid, source, origin, text, title, url, author, published in rows
+        ]
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """Articles whose title or text holds every word of ``text``, best match first."""
+        q = _fts_query(text)
+        if not q:
+            return []
+        limit = min(max(limit, 0), _MAX_ROWS)
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT a.id, a.story_id, a.title, a.source, "
+                "snippet(article_fts, 1, '[', ']', '…', 12) FROM article_fts "
+                "JOIN article a ON a.id = article_fts.rowid WHERE article_fts MATCH ? "
+                "ORDER BY rank LIMIT ?",
+                (q, limit),
+            ).fetchall()
+        return [SearchHit(int(a), int(s), t, src, snip) for a, s, t, src, snip in rows]
+
+    def story_of(self, content_hashes: Iterable[str]) -> dict[str, int]:
+        """The story of each stored article, by normalised content hash."""
+        with self._lock:
+            return {
+                str(h): int(s)  # type: ignore[call-overload]
+                for h, s in self._in(
+                    "SELECT content_hash, story_id FROM article WHERE content_hash IN ({})",
+                    sorted(set(content_hashes)),
+                )
+            }
+
+    def counts(self) -> tuple[int, int]:
+        """How many articles and stories are stored."""
+        with self._lock:
+            (n_articles,) = self._conn.execute("SELECT COUNT(*) FROM article").fetchone()
+            (n_stories,) = self._conn.execute("SELECT COUNT(*) FROM story").fetchone()
+        return int(n_articles), int(n_stories)
+
+    def check(self) -> list[str]:
+        """Consistency problems, if any: integrity, orphans, and story sizes that disagree."""
+        with self._lock:
+            problems = [
+                str(r[0]) for r in self._conn.execute("PRAGMA integrity_check").fetchall()
+                if r[0] != "ok"
+            ]
+            bad = self._conn.execute(
+                "SELECT COUNT(*) FROM story s WHERE s.size != "
+                "(SELECT COUNT(*) FROM article a WHERE a.story_id = s.id)"
+            ).fetchone()[0]
+            orphans = self._conn.execute(
+                "SELECT COUNT(*) FROM article a LEFT JOIN story s ON s.id = a.story_id "
+                "WHERE s.id IS NULL"
+            ).fetchone()[0]
+            n_docs = self._meta("n_docs")
+            (n_articles,) = self._conn.execute("SELECT COUNT(*) FROM article").fetchone()
+        if bad:
+            problems.append(f"{bad} stories whose size disagrees with their articles")
+        if orphans:
+            problems.append(f"{orphans} articles in no story")
+        if int(n_docs or 0) != n_articles:
+            problems.append(f"document count {int(n_docs or 0)} != {n_articles} articles")
+        return problems
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
