@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import hashlib
 import json
 import multiprocessing as mp
@@ -43,14 +42,40 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from functools import cache
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from evaluation.summary_report import (
+    ERROR,
+    OK,
+    TIMEOUT,
+    Report,
+    Row,
+    markdown,
+    notes,
+    print_table,
+    report,
+    write_csv,
+    write_outputs,
+)
+from evaluation.systems import (
+    BASELINES,
+    SYSTEMS,
+    SystemFn,
+    budget,
+    cut,
+    lead,
+    lexrank,
+    newsbrief_system,
+    sentence_key,
+    split_article,
+    split_reference,
+    split_text,
+    sumy_document,
+    textrank,
+)
 from newsbrief.model import Article
 from newsbrief.readers.jsonl import read_jsonl
 from newsbrief.sentences import sentence_pipeline
@@ -62,12 +87,14 @@ __all__ = [
     "Cluster",
     "Report",
     "Row",
+    "SystemFn",
     "cut",
     "lead",
     "lexrank",
     "load_clusters",
     "main",
     "newsbrief_system",
+    "notes",
     "report",
     "run",
     "speed_check",
@@ -79,178 +106,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared/data/multinews/dev100.jsonl"
 DEFAULT_OUT = REPO / "evaluation/results"
 
-SystemFn = Callable[[Sequence[Article], int], list[str]]
-"""A summarizer: the articles of one story and a length in words -> summary sentences."""
-
-OK, ERROR, TIMEOUT = "ok", "error", "timeout"
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-def split_text(text: str) -> list[str]:
-    """Sentences of a text, line by line, with the spaCy sentencizer newsbrief uses."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    out: list[str] = []
-    for doc in sentence_pipeline().pipe(lines, batch_size=256):
-        for sent in doc.sents:
-            s = _SPACE.sub(" ", sent.text).strip()
-            if s:
-                out.append(s)
-    return out
-
-
-def split_article(article: Article) -> list[str]:
-    """An article's sentences, as every baseline sees them."""
-    return split_text(article.text)
-
-
-def split_reference(reference: str) -> list[str]:
-    """The human summary's sentences, without Multi-News's leading "– "."""
-    return split_text(reference.strip().removeprefix("–").strip())
-
-
-def cut(sentences: Iterable[str], words: int) -> list[str]:
-    """The first ``words`` words of the sentences, sentence boundaries kept."""
-    out: list[str] = []
-    left = words
-    for sentence in sentences:
-        if left <= 0:
-            break
-        tokens = sentence.split()
-        if not tokens:
-            continue
-        out.append(" ".join(tokens[:left]))
-        left -= len(tokens)
-    return out
-
-
-def _key(sentence: str) -> str:
-    return _SPACE.sub(" ", sentence).strip().lower()
-
-
-# --------------------------------------------------------------------------- systems
-
-
-def newsbrief_system(articles: Sequence[Article], words: int) -> list[str]:
-    """newsbrief itself: the brief's summary sentences.
-
-    The optional sections (quotes, disputes, additions, timeline) are switched
-    off: they do not change the summary, and their cost is measured on its own
-    by benchmarks/bench_brief.py.
-    """
-    import newsbrief
-
-    settings = newsbrief.Settings(words=words, sections=False)
-    return [s.text for s in newsbrief.brief(articles, settings=settings).summary]
-
-
-def lead(articles: Sequence[Article], words: int) -> list[str]:
-    """First sentence of each article in turn, then the second, ... until ``words`` words."""
-    per_article = [split_article(a) for a in articles]
-    out: list[str] = []
-    seen: set[str] = set()
-    count = 0
-    depth = 0
-    while count < words and any(depth < len(s) for s in per_article):
-        for sentences in per_article:
-            if count >= words:
-                break
-            if depth >= len(sentences) or _key(sentences[depth]) in seen:
-                continue
-            seen.add(_key(sentences[depth]))
-            out.append(sentences[depth])
-            count += len(sentences[depth].split())
-        depth += 1
-    return out
-
-
-class _Words:
-    """sumy's tokenizer interface without NLTK data: words are runs of letters and digits."""
-
-    @staticmethod
-    def to_words(text: str) -> tuple[str, ...]:
-        return tuple(_WORD.findall(text))
-
-    @staticmethod
-    def to_sentences(text: str) -> tuple[str, ...]:
-        return tuple(split_text(text))
-
-
-def sumy_document(articles: Sequence[Article]) -> Any:
-    """sumy's ``ObjectDocumentModel`` built from the spaCy sentences, one paragraph an article."""
-    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-
-    words = _Words()
-    seen: set[str] = set()
-    paragraphs = []
-    for article in articles:
-        sentences = []
-        for text in split_article(article):
-            if _key(text) in seen:
-                continue
-            seen.add(_key(text))
-            sentences.append(Sentence(text, words))
-        if sentences:
-            paragraphs.append(Paragraph(sentences))
-    return ObjectDocumentModel(paragraphs)
-
-
-def _budget(words: int) -> Callable[[list[Any]], list[Any]]:
-    """A sumy sentence count: best-rated sentences (sumy sorts them) until ``words`` words."""
-
-    def take(infos: list[Any]) -> list[Any]:
-        chosen: list[Any] = []
-        count = 0
-        for info in infos:
-            if count >= words:
-                break
-            chosen.append(info)
-            count += len(str(info.sentence).split())
-        return chosen
-
-    return take
-
-
-@cache
-def _english() -> tuple[Any, frozenset[str]]:
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.utils import get_stop_words
-
-    return Stemmer("english"), frozenset(get_stop_words("english"))
-
-
-def _sumy(kind: str, articles: Sequence[Article], words: int) -> list[str]:
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-    from sumy.summarizers.text_rank import TextRankSummarizer
-
-    stemmer, stop_words = _english()
-    summarizer = LexRankSummarizer(stemmer) if kind == "lexrank" else TextRankSummarizer(stemmer)
-    summarizer.stop_words = stop_words
-    document = sumy_document(articles)
-    return [str(s) for s in summarizer(document, _budget(words))]
-
-
-def lexrank(articles: Sequence[Article], words: int) -> list[str]:
-    """sumy's LexRank on the spaCy sentences."""
-    return _sumy("lexrank", articles, words)
-
-
-def textrank(articles: Sequence[Article], words: int) -> list[str]:
-    """sumy's TextRank on the spaCy sentences."""
-    return _sumy("textrank", articles, words)
-
-
-SYSTEMS: dict[str, SystemFn] = {
-    "newsbrief": newsbrief_system,
-    "lead": lead,
-    "lexrank": lexrank,
-    "textrank": textrank,
-}
-BASELINES = ("lead", "lexrank", "textrank")
 
 
 # --------------------------------------------------------------------------- data
@@ -306,28 +164,6 @@ def cluster_articles(cluster: Cluster) -> list[Article]:
 
 
 # --------------------------------------------------------------------------- workers
-
-
-@dataclass(slots=True)
-class Row:
-    """One system on one cluster."""
-
-    cluster: str
-    system: str
-    status: str
-    r1: float | None = None
-    r2: float | None = None
-    rlsum: float | None = None
-    seconds: float = 0.0
-    input_words: int = 0
-    """Words in the cluster's articles."""
-    words: int | None = None
-    """Words the system wrote, before the cut."""
-    duplicates: int | None = None
-    """Sentences of the output that repeat an earlier one (exactly, or 80% of its words)."""
-    error: str = ""
-    summary: list[str] = field(default_factory=list)
-    """The scored (cut) summary, one sentence an item."""
 
 
 _Task = tuple[int, str, Cluster, int]
@@ -393,7 +229,7 @@ class _Process:
 
 
 def _duplicates(sentences: Sequence[str]) -> int:
-    sets = [frozenset(_key(s).split()) for s in sentences]
+    sets = [frozenset(sentence_key(s).split()) for s in sentences]
     dups = 0
     for i, a in enumerate(sets):
         for b in sets[:i]:
@@ -492,234 +328,6 @@ def run(
     return [rows[t[0]] for t in order]
 
 
-# --------------------------------------------------------------------------- report
-
-
-@dataclass(frozen=True, slots=True)
-class SystemStats:
-    system: str
-    finished: int
-    failed: int
-    timed_out: int
-    r1: float
-    r2: float
-    r2_low: float
-    r2_high: float
-    rlsum: float
-    seconds: float
-    words: float
-    too_short: int
-    too_long: int
-    with_duplicates: int
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    clusters: int
-    common: list[str]
-    stats: list[SystemStats]
-    failures: dict[str, list[Row]]
-    reference: str | None
-    """The best baseline on ROUGE-2, or None without newsbrief and a baseline."""
-    diff: tuple[float, float, float] | None
-    """newsbrief minus ``reference`` on ROUGE-2: mean, 2.5% and 97.5% bootstrap percentiles."""
-    diff_le_zero: float | None
-    """Share of paired resamples in which newsbrief's mean is not above the baseline's."""
-    words: int
-
-
-def _matrix(rows: Sequence[Row], systems: Sequence[str], common: Sequence[str], attr: str) -> Any:
-    value = {(r.cluster, r.system): getattr(r, attr) for r in rows}
-    return np.array([[float(value[c, s]) for c in common] for s in systems], dtype=float)
-
-
-def report(rows: Sequence[Row], words: int, resamples: int = 1000, seed: int = 2024) -> Report:
-    """Means on the clusters every system finished, bootstrap intervals and failures."""
-    systems = list(dict.fromkeys(r.system for r in rows))
-    clusters = list(dict.fromkeys(r.cluster for r in rows))
-    status = {(r.cluster, r.system): r.status for r in rows}
-    common = [c for c in clusters if all(status.get((c, s)) == OK for s in systems)]
-    rng = np.random.default_rng(seed)
-    n = len(common)
-    samples = rng.integers(0, n, size=(resamples, n)) if n else np.zeros((0, 0), dtype=int)
-    r1, r2, rl, secs = (_matrix(rows, systems, common, a) for a in ("r1", "r2", "rlsum", "seconds"))
-    stats: list[SystemStats] = []
-    for k, s in enumerate(systems):
-        mine = [r for r in rows if r.system == s]
-        finished = [r for r in mine if r.status == OK]
-        lengths = [r.words or 0 for r in finished]
-        targets = [min(words, r.input_words) for r in finished]
-        boot = r2[k][samples].mean(axis=1) if n else np.array([np.nan])
-        stats.append(
-            SystemStats(
-                system=s,
-                finished=len(finished),
-                failed=sum(r.status == ERROR for r in mine),
-                timed_out=sum(r.status == TIMEOUT for r in mine),
-                r1=float(r1[k].mean()) if n else float("nan"),
-                r2=float(r2[k].mean()) if n else float("nan"),
-                r2_low=float(np.percentile(boot, 2.5)),
-                r2_high=float(np.percentile(boot, 97.5)),
-                rlsum=float(rl[k].mean()) if n else float("nan"),
-                seconds=float(secs[k].mean()) if n else float("nan"),
-                words=float(np.mean(lengths)) if lengths else float("nan"),
-                too_short=sum(w < 0.9 * t for w, t in zip(lengths, targets, strict=True)),
-                too_long=sum(w > 1.1 * t for w, t in zip(lengths, targets, strict=True)),
-                with_duplicates=sum(bool(r.duplicates) for r in finished),
-            )
-        )
-    reference: str | None = None
-    diff: tuple[float, float, float] | None = None
-    le_zero: float | None = None
-    baselines = [s for s in systems if s != "newsbrief"]
-    if "newsbrief" in systems and baselines and n:
-        by_r2 = {st.system: st.r2 for st in stats}
-        reference = max(baselines, key=lambda s: by_r2[s])
-        d = r2[systems.index("newsbrief")] - r2[systems.index(reference)]
-        boot = d[samples].mean(axis=1)
-        diff = (float(d.mean()), float(np.percentile(boot, 2.5)), float(np.percentile(boot, 97.5)))
-        le_zero = float((boot <= 0).mean())
-    failures = {s: [r for r in rows if r.system == s and r.status != OK] for s in systems}
-    return Report(len(clusters), common, stats, failures, reference, diff, le_zero, words)
-
-
-def _pct(x: float) -> str:
-    return "–" if np.isnan(x) else f"{100 * x:.2f}"
-
-
-HEADER = [
-    "system",
-    "finished",
-    "failed",
-    "timed out",
-    "R-1",
-    "R-2",
-    "R-2 95% CI",
-    "R-Lsum",
-    "s / cluster",
-    "words out",
-]
-
-
-def table_rows(rep: Report) -> list[list[str]]:
-    out = []
-    for st in rep.stats:
-        out.append(
-            [
-                st.system,
-                str(st.finished),
-                str(st.failed),
-                str(st.timed_out),
-                _pct(st.r1),
-                _pct(st.r2),
-                f"{_pct(st.r2_low)}–{_pct(st.r2_high)}",
-                _pct(st.rlsum),
-                "–" if np.isnan(st.seconds) else f"{st.seconds:.2f}",
-                "–" if np.isnan(st.words) else f"{st.words:.0f}",
-            ]
-        )
-    return out
-
-
-def diff_line(rep: Report) -> str:
-    if rep.diff is None or rep.reference is None:
-        return "R-2 difference: needs newsbrief, a baseline and at least one common cluster."
-    mean, low, high = rep.diff
-    return (
-        f"R-2 newsbrief − {rep.reference} (best baseline): {100 * mean:+.2f} points, "
-        f"paired bootstrap 95% CI {100 * low:+.2f} to {100 * high:+.2f} "
-        f"(share of resamples ≤ 0: {rep.diff_le_zero:.3f})"
-    )
-
-
-def notes(rep: Report) -> list[str]:
-    out = [
-        f"Means on the {len(rep.common)} of {rep.clusters} clusters that every system finished; "
-        "ROUGE F1 × 100 (stemmed; Lsum one sentence a line); every output cut to "
-        f"{rep.words} words. `s / cluster`: mean seconds on those clusters. `words out`: "
-        "mean words each system wrote before the cut (all finished clusters).",
-    ]
-    for st in rep.stats:
-        bits = []
-        if st.too_short or st.too_long:
-            bits.append(
-                f"{rep.words} words (or the input's length, if shorter) missed by more than 10% "
-                f"on {st.too_short + st.too_long} clusters "
-                f"({st.too_short} short, {st.too_long} long)"
-            )
-        if st.with_duplicates:
-            bits.append(
-                f"a repeated sentence (same or 80% of the same words) in {st.with_duplicates} "
-                f"of {st.finished} outputs"
-            )
-        if bits:
-            out.append(f"{st.system}: " + "; ".join(bits) + ".")
-    for system, failed in rep.failures.items():
-        for r in failed:
-            out.append(f"{system} on {r.cluster}: {r.status} ({r.error})")
-    return out
-
-
-def markdown(
-    rep: Report, command: str, data: Path, elapsed: float, version: str = ""
-) -> str:
-    lines = [
-        f"## ROUGE on {data.name}",
-        "",
-        f"`{command}` — {rep.clusters} clusters, {elapsed / 60:.1f} min wall clock"
-        + (f"; newsbrief {version}." if version else "."),
-        "",
-        "| " + " | ".join(HEADER) + " |",
-        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADER))) + "|",
-    ]
-    lines += ["| " + " | ".join(r) + " |" for r in table_rows(rep)]
-    lines += ["", diff_line(rep), ""]
-    lines += [f"- {n}" for n in notes(rep)]
-    return "\n".join(lines) + "\n"
-
-
-def print_table(rep: Report) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"ROUGE ({len(rep.common)} of {rep.clusters} clusters in common)")
-    for i, h in enumerate(HEADER):
-        table.add_column(h, justify="left" if i == 0 else "right")
-    for r in table_rows(rep):
-        table.add_row(*r)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=120)
-    console.print(table)
-    console.print(diff_line(rep))
-    for n in notes(rep):
-        console.print(f"- {n}", markup=False, highlight=False)
-
-
-CSV_FIELDS = [f.name for f in fields(Row) if f.name != "summary"]
-
-
-def write_csv(rows: Sequence[Row], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        for r in rows:
-            d = asdict(r)
-            d.pop("summary")
-            for k in ("r1", "r2", "rlsum"):
-                d[k] = "" if d[k] is None else f"{d[k]:.5f}"
-            writer.writerow(d)
-
-
-def write_outputs(rows: Sequence[Row], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for r in rows:
-            record = {"cluster": r.cluster, "system": r.system, "status": r.status,
-                      "summary": r.summary}
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
 # --------------------------------------------------------------------------- speed
 
 
@@ -750,7 +358,7 @@ def _lexrank_defaults(articles: Sequence[Article], words: int) -> list[str]:
     """sumy's LexRank as it comes: no stemmer, no stop words."""
     from sumy.summarizers.lex_rank import LexRankSummarizer
 
-    return [str(s) for s in LexRankSummarizer()(sumy_document(articles), _budget(words))]
+    return [str(s) for s in LexRankSummarizer()(sumy_document(articles), budget(words))]
 
 
 def speed_check(path: Path, sentences: int = 1000, words: int = 300) -> dict[str, float]:
