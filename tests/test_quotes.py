@@ -12,6 +12,7 @@ from newsbrief.model import Article, Attribution, Brief, CleanArticle, Quote
 from newsbrief.quotes import (
     find_attributions,
     group_quotes,
+    parse_units,
     quoted_spans,
     speaker_key,
     text_units,
@@ -87,6 +88,27 @@ def test_direct_quote_with_name_role_and_continuation() -> None:
     # offsets point into the article text
     text = "“We do not coordinate military strikes with the Russian military at all,” said"
     assert first.content_start == 1 and text.startswith("“" + first.content)
+
+
+def test_a_word_for_word_copy_is_attributed_in_each_article() -> None:
+    # the two units are parsed once, and each article gets a doc of its own
+    text = ("“We will not back down,” said Maj. Adrian Rankine-Galloway, a Pentagon "
+            "spokesman, on Monday.")
+    found = attributions(text, text)
+    assert [a.article_id for a in found] == ["a0", "a1"]
+    one, two = found
+    assert one.speaker == two.speaker == "Adrian Rankine-Galloway"
+    assert (one.content, one.cue_start, one.speaker_start) == (
+        two.content, two.cue_start, two.speaker_start)
+
+
+def test_parse_units_parses_a_repeated_text_once_into_separate_docs() -> None:
+    articles = [clean("Sean Spicer said the talks would resume.", f"a{i}") for i in range(2)]
+    units = text_units(articles, split_sentences(articles))
+    docs = parse_units(units)
+    one, two = docs[("a0", 0)], docs[("a1", 0)]
+    assert one is not two
+    assert [(t.tag_, t.dep_, t.head.i) for t in one] == [(t.tag_, t.dep_, t.head.i) for t in two]
 
 
 def test_indirect_quote_and_according_to() -> None:

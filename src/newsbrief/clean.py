@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbrief.model import Article, CleanArticle, Paragraph, Removed
+from newsbrief.text import LETTER_WORD
 
 __all__ = ["PATTERNS", "Reason", "clean", "clean_all"]
 
@@ -49,8 +50,28 @@ class Reason:
     CONTEXT = "short line inside a block of boilerplate"
 
 
-_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$|[\"”]\s*$")
-_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", re.UNICODE)
+# A sentence ends in terminal punctuation, then closing marks and brackets, then
+# whitespace; or in a closing double quote mark.
+_TERMINAL_PUNCTUATION = (".", "!", "?", "…")
+_CLOSERS = "\"'”’)]"
+_CLOSING_QUOTES = ("\"", "”")
+_EDGE_PUNCTUATION = ",.;:!?\"'()“”‘’"
+"""What may wrap a word of prose: a token is a word once these are stripped from its ends."""
+_WORDY_TOKEN = re.compile(
+    rf"(?<!\S)[{re.escape(_EDGE_PUNCTUATION)}]*{LETTER_WORD.pattern}"
+    rf"[{re.escape(_EDGE_PUNCTUATION)}]*(?!\S)"
+)
+"""A whole whitespace-separated token that is a word once ``_EDGE_PUNCTUATION`` is stripped
+from its ends (a word starts and ends with a letter, which that punctuation is not): one
+regex pass over a line instead of a match per token."""
+_NUMERIC_TOKEN = re.compile(r"(?<!\S)\S*?[0-9]")
+"""A token with a digit, matched once per token (where the only digits, in the sense of
+``str.isdigit``, are 0-9)."""
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NORMAL_WORD = re.compile(r"\w+")
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")
+"""A line of the input (up to a line feed) with its surrounding whitespace left out."""
+_STARTS_LOWER = re.compile(r"[\"“‘']?[a-z]")
 
 # Each entry: reason, pattern, longest paragraph (in words) it may apply to.
 # Limits keep a long news paragraph that merely mentions "subscribers" safe.
@@ -160,16 +181,21 @@ class _Line:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(w.casefold() for w in re.findall(r"\w+", text))
+    if text.isascii():  # casefold is lower() there, and lowering moves no letter out of \w
+        return " ".join(_NORMAL_WORD.findall(text.lower()))
+    # elsewhere per word: casefold can change a letter into a letter and a mark ("İ")
+    return " ".join(w.casefold() for w in _NORMAL_WORD.findall(text))
 
 
 def _is_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    # read from the end (rstrip() strips what \s matches): no scan of a long line
+    text = text.rstrip()
+    return text.endswith(_CLOSING_QUOTES) or text.rstrip(_CLOSERS).endswith(_TERMINAL_PUNCTUATION)
 
 
 def _title_case(text: str) -> bool:
     """Headline style: most words capitalised (a long sentence-case line is prose)."""
-    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    words = [w for w in LETTER_WORD.findall(text) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
 
 
@@ -177,25 +203,20 @@ def _is_data(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < 4:
         return False
-    wordy = sum(1 for t in tokens if _WORD.fullmatch(t.strip(",.;:!?\"'()“”‘’")))
-    if wordy / len(tokens) < 0.5:
+    # tickers, logs and tables: many numbers and no sentence shape (tested first: a log
+    # has thousands of such lines, and the count of words then need not be made)
+    if text.isascii() or not any(ch.isdigit() for ch in _NON_ASCII.findall(text)):
+        numeric = len(_NUMERIC_TOKEN.findall(text))
+    else:  # a digit outside 0-9 ("²", "٣"): token by token
+        numeric = sum(1 for t in tokens if any(ch.isdigit() for ch in t))
+    if numeric / len(tokens) >= 0.3 and not _is_sentence(text):
         return True
-    # tickers, logs and tables: many numbers and no sentence shape
-    numeric = sum(1 for t in tokens if any(ch.isdigit() for ch in t))
-    return numeric / len(tokens) >= 0.3 and not _is_sentence(text)
+    # few words of prose among the tokens: one regex pass, not a match per token
+    return len(_WORDY_TOKEN.findall(text)) / len(tokens) < 0.5
 
 
 def _split_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    for m in re.finditer(r"[^\n]+", text):
-        raw = m.group(0)
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        lead = len(raw) - len(raw.lstrip())
-        start = m.start() + lead
-        lines.append(_Line(start, start + len(stripped), stripped))
-    return lines
+    return [_Line(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
 
 
 def _join_broken(lines: list[_Line], text: str) -> list[_Line]:
@@ -203,7 +224,7 @@ def _join_broken(lines: list[_Line], text: str) -> list[_Line]:
     out: list[_Line] = []
     for line in lines:
         prev = out[-1] if out else None
-        starts_lower = re.match(r"[\"“‘']?[a-z]", line.text) is not None
+        starts_lower = _STARTS_LOWER.match(line.text) is not None
         if (
             prev is not None
             and starts_lower
@@ -230,12 +251,12 @@ def _judge(lines: list[_Line], has_title: bool, shared_lines: set[str]) -> str |
     seen: set[str] = set()
     body_started = False
     for line in lines:
-        norm = _normalise(line.text)
+        norm: str | None = None  # only lines kept so far are compared: most are data lines
         if _is_data(line.text):
             line.reason = Reason.DATA
         elif reason := _pattern_reason(line):
             line.reason = reason
-        elif line.words <= 8 and line.text.upper() == line.text and _WORD.search(line.text):
+        elif line.words <= 8 and line.text.upper() == line.text and LETTER_WORD.search(line.text):
             line.reason = Reason.CAPITALS
         elif not _is_sentence(line.text) and (line.words < 12 or _title_case(line.text)):
             if not body_started and title is None and not has_title and 4 <= line.words <= 25:
@@ -243,14 +264,15 @@ def _judge(lines: list[_Line], has_title: bool, shared_lines: set[str]) -> str |
                 line.reason = Reason.HEADLINE
             else:
                 line.reason = Reason.HEADING
-        elif norm and norm in seen:
+        elif (norm := _normalise(line.text)) and norm in seen:
             line.reason = Reason.REPEATED
         elif line.words <= 12 and norm in shared_lines:
             line.reason = Reason.REPEATED_ACROSS
         else:
             body_started = body_started or line.words >= 12
         if line.reason is None or line.reason == Reason.REPEATED:
-            seen.add(norm)
+            # both outcomes come after the comparison, so norm is set; the fallback is for mypy
+            seen.add(_normalise(line.text) if norm is None else norm)
     _smooth(lines)
     return title
 
@@ -283,7 +305,7 @@ def _shared_short_lines(articles: Sequence[Article]) -> set[str]:
     counts: Counter[str] = Counter()
     for article in articles:
         norms = {
-            _normalise(line.text) for line in _split_lines(article.text) if line.words <= 12
+            _normalise(line) for line in _LINE.findall(article.text) if len(line.split()) <= 12
         }
         counts.update(n for n in norms if n)
     return {n for n, c in counts.items() if c >= 3}

@@ -206,12 +206,13 @@ def _date_entities(units: Sequence[Unit]) -> list[tuple[Unit, int, int]]:
         windows += [(u, s, e) for s, e in spans]
     if not windows:
         return []
-    docs = entities([u.text[s:e] for u, s, e in windows])
-    out = []
-    for (u, s, _), doc in zip(windows, docs, strict=True):
-        out += [(u, s + ent.start_char, s + ent.end_char) for ent in doc.ents
-                if ent.label_ == "DATE"]
-    return out
+    # a window repeated word for word (syndicated copies) is read once
+    texts = list(dict.fromkeys(u.text[s:e] for u, s, e in windows))
+    dates = {
+        text: [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "DATE"]
+        for text, doc in zip(texts, entities(texts), strict=True)
+    }
+    return [(u, s + a, s + b) for u, s, e in windows for a, b in dates[u.text[s:e]]]
 
 
 def _sentence_at(sentences: Sequence[Sentence], at: int) -> Sentence | None:

@@ -355,7 +355,7 @@ def attribute_unit(
 
         who = Found(
             unit=unit,
-            cue=(base + cue.idx, base + cue_end, doc.text[cue.idx : cue_end], lemma),
+            cue=(base + cue.idx, base + cue_end, unit.text[cue.idx : cue_end], lemma),
             speaker=(base + doc[left].idx, base + doc[right - 1].idx + len(doc[right - 1])),
             person=" ".join(strip_title(person.text.split())) if person is not None else None,
             role=speaker_role(doc, left, right, speaker, person),

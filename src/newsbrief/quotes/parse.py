@@ -32,25 +32,37 @@ def parse_units(units: Iterable[Unit]) -> dict[tuple[str, int], Doc]:
     todo = list(units)
     if not todo:
         return {}
-    docs = nlp.parse([u.text for u in todo])
-    return {(u.article_id, u.start): doc for u, doc in zip(todo, docs, strict=True)}
+    # syndicated copies repeat sentences word for word: each text is parsed once (a
+    # parse depends on its text alone), and a repeat gets a copy it may mark on its own
+    texts = list(dict.fromkeys(u.text for u in todo))
+    parsed = dict(zip(texts, nlp.parse(texts), strict=True))
+    out: dict[tuple[str, int], Doc] = {}
+    given: set[str] = set()
+    for u in todo:
+        doc = parsed[u.text]
+        out[(u.article_id, u.start)] = doc.copy() if u.text in given else doc
+        given.add(u.text)
+    return out
 
 
 def _proper_runs(doc: Doc) -> list[tuple[int, int]]:
     """Character spans of runs of proper nouns ("Maj. Adrian J. Rankine-Galloway")."""
+    tokens = list(doc)  # one pass: indexing a Doc makes a new Token every time
+    tags = [t.tag_ for t in tokens]
+    n = len(tokens)
     runs = []
     i = 0
-    while i < len(doc):
-        if doc[i].tag_ not in PROPER:
+    while i < n:
+        if tags[i] not in PROPER:
             i += 1
             continue
         j = i
-        while j + 1 < len(doc) and (
-            doc[j + 1].tag_ in PROPER
-            or (doc[j + 1].text in "-." and j + 2 < len(doc) and doc[j + 2].tag_ in PROPER)
+        while j + 1 < n and (
+            tags[j + 1] in PROPER
+            or (tokens[j + 1].text in "-." and j + 2 < n and tags[j + 2] in PROPER)
         ):
             j += 1
-        runs.append((doc[i].idx, doc[j].idx + len(doc[j])))
+        runs.append((tokens[i].idx, tokens[j].idx + len(tokens[j])))
         i = j + 1
     return runs
 
@@ -62,8 +74,11 @@ def mark_people(docs: Iterable[Doc]) -> None:
     the whole sentence), which keeps its cost to a fraction of a full pass.
     """
     docs = list(docs)
-    runs = [(doc, s, e) for doc in docs for s, e in _proper_runs(doc)]
-    unique = list(dict.fromkeys(doc.text[s:e] for doc, s, e in runs))
+    runs: list[tuple[Doc, str, int]] = []  # doc, run of proper nouns, where it starts
+    for doc in docs:
+        text = doc.text  # joins every token anew on each read: once per doc
+        runs += [(doc, text[s:e], s) for s, e in _proper_runs(doc)]
+    unique = list(dict.fromkeys(run for _, run, _ in runs))
     people: dict[str, list[tuple[int, int]]] = {}
     for text, found in zip(unique, nlp.entities(unique), strict=True):
         people[text] = [(e.start_char, e.end_char) for e in found.ents if e.label_ == "PERSON"]
@@ -77,8 +92,8 @@ def mark_people(docs: Iterable[Doc]) -> None:
         if not people[text] and len(words) == 1 and words[0] in surnames:
             people[text] = [(len(text) - len(words[0]), len(text))]
     spans: dict[int, list[Span]] = {}
-    for doc, s, e in runs:
-        for a, b in people.get(doc.text[s:e], ()):
+    for doc, run, s in runs:
+        for a, b in people.get(run, ()):
             span = doc.char_span(s + a, s + b, label="PERSON", alignment_mode="expand")
             if span is not None:
                 spans.setdefault(id(doc), []).append(span)
