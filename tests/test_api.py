@@ -75,3 +75,10 @@ def test_listing_stories_loads_no_heavy_library(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "no stories" in out.stdout
     assert out.stdout.strip().endswith("LOADED"), out.stdout.splitlines()[-1]
+
+
+def test_render_is_the_function_even_after_the_subpackage_is_imported() -> None:
+    code = ("import newsbrief.render.markdown, newsbrief\n"
+            "print(callable(newsbrief.render), type(newsbrief.render).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "function"]

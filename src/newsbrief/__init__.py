@@ -5,7 +5,8 @@
     >>> brief = newsbrief.brief(result.articles, words=150)
     >>> print(newsbrief.to_markdown(brief))
 
-The model types, settings and errors load with the package; the stages (and the
+The model types, settings, errors and renderers load with the package (the name
+``render`` must be the function, not the subpackage of the same name); the stages (and the
 libraries they need: spaCy, scikit-learn, trafilatura) load on first use of a name
 that needs them, so ``import newsbrief`` and ``newsbrief --help`` stay fast.
 """
@@ -36,12 +37,12 @@ from newsbrief.model import (
     Support,
     Syndication,
 )
+from newsbrief.render import SCHEMA, render, to_dict, to_html, to_json, to_markdown
 from newsbrief.settings import Settings, StorySettings
 
 if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and IDEs
     from newsbrief.pipeline import brief, brief_paths
     from newsbrief.readers import ReadResult, read_paths
-    from newsbrief.render import SCHEMA, render, to_dict, to_html, to_json, to_markdown
 
 __version__ = "0.1.0"
 
@@ -50,12 +51,6 @@ _LAZY = {
     "brief_paths": "newsbrief.pipeline",
     "ReadResult": "newsbrief.readers",
     "read_paths": "newsbrief.readers",
-    "SCHEMA": "newsbrief.render",
-    "render": "newsbrief.render",
-    "to_dict": "newsbrief.render",
-    "to_html": "newsbrief.render",
-    "to_json": "newsbrief.render",
-    "to_markdown": "newsbrief.render",
 }
 
 
