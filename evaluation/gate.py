@@ -72,6 +72,9 @@ DEFAULT_SHARED = REPO.parent / "shared"
 DEV100 = Path("data/multinews/dev100.jsonl")
 """Multi-News dev100, relative to the shared folder (the development split)."""
 POLNEAR_DEV = Path("data/polnear/dev")
+MRPC = Path("data/mrpc/train.jsonl")
+TEMPEVAL = Path("data/tempeval3/tbaq.jsonl")
+DUC = Path("data/duc2007/main.jsonl")
 """PolNeAR's development texts and attributions, relative to the shared folder."""
 
 ROUNDING = 1e-9
@@ -91,6 +94,20 @@ METRICS: dict[str, tuple[str, ...]] = {
         "polnear.source_overlap_f1",
     ),
     "stories": ("stories.bcubed_f1",),
+    "mrpc": ("mrpc.precision", "mrpc.accuracy"),
+    "dates": (
+        "dates.value_accuracy",
+        "dates.recall_units",
+        "dates.recall",
+        "dates.recall_all",
+        "dates.value_accuracy_strict",
+        "dates.relative_value_accuracy",
+    ),
+    "pubdates": (
+        "pubdates.duc_text_precision",
+        "pubdates.dev100_precision",
+        "pubdates.dev100_coverage",
+    ),
 }
 """Every metric the gate computes, by evaluation; each must have a floor."""
 
@@ -370,6 +387,29 @@ def stories_values(data: Path, seed: int) -> tuple[Values, Info]:
     return values, info
 
 
+def mrpc_values(data: Path) -> tuple[Values, Info]:
+    """Precision and accuracy of the citation test on every 4th MRPC development pair
+    (in-sample: it guards the features, checks and shipped weights; see paraphrase_mrpc)."""
+    from evaluation.paraphrase_mrpc import gate_values
+
+    return gate_values(every=4, path=_need(data, "MRPC train")), {"every": 4}
+
+
+def dates_values(data: Path) -> tuple[Values, Info]:
+    """Date resolution on TempEval-3 TBAQ's development documents (never its test part)."""
+    from evaluation.dates_tempeval import values
+
+    return values(_need(data, "TempEval-3 TBAQ")), {"part": "dev"}
+
+
+def pubdates_values(duc: Path, dev100: Path) -> tuple[Values, Info]:
+    """Publication dates found in the text: DUC dev topics read without their dates, and
+    dev100's hand labels (evaluation/pubdates_dev100.json)."""
+    from evaluation.pubdates import values
+
+    return values(_need(duc, "DUC 2007 main"), _need(dev100, "Multi-News dev100")), {"every": 3}
+
+
 Evaluation = Callable[[Subsets, Path, int], tuple[Values, Info]]
 
 EVALUATIONS: dict[str, Evaluation] = {
@@ -378,6 +418,9 @@ EVALUATIONS: dict[str, Evaluation] = {
     ),
     "polnear": lambda sub, shared, jobs: polnear_values(shared / POLNEAR_DEV, sub.polnear_every),
     "stories": lambda sub, shared, jobs: stories_values(shared / DEV100, sub.stories_seed),
+    "mrpc": lambda sub, shared, jobs: mrpc_values(shared / MRPC),
+    "dates": lambda sub, shared, jobs: dates_values(shared / TEMPEVAL),
+    "pubdates": lambda sub, shared, jobs: pubdates_values(shared / DUC, shared / DEV100),
 }
 """Each evaluation: (subsets, shared folder, worker processes) -> (metric values, details)."""
 

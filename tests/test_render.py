@@ -21,6 +21,8 @@ from newsbrief.model import (
     Copy,
     DateMention,
     Dispute,
+    FactConflict,
+    FactReport,
     Paragraph,
     Problem,
     Quote,
@@ -203,15 +205,16 @@ def test_json_has_every_schema_field() -> None:
     assert list(data) == [
         "schema", "story", "title", "words_requested", "words", "distinct_sources",
         "source_groups", "summary", "articles", "copies", "syndication", "problems",
-        "quotes", "disputes", "additions", "timeline"]
+        "quotes", "disputes", "conflicts", "additions", "timeline"]
     assert data["schema"] == SCHEMA == "newsbrief.brief/1"
     assert (data["story"], data["title"], data["words_requested"], data["words"]) == (
         None, TITLE, 40, 32)
     assert data["distinct_sources"] == 2 and data["source_groups"] == [["a0", "a1"], ["a2"]]
     assert set(data["summary"][0]) == {"text", "score", "article_id", "sentence_id", "start",
-                                       "end", "citations"}
+                                       "end", "citations", "disagreeing"}
     assert set(data["summary"][0]["citations"][0]) == {"article_id", "sentence_id", "start",
-                                                       "end", "similarity"}
+                                                       "end", "similarity", "agreement"}
+    assert data["conflicts"] == []
     articles = data["articles"]
     assert set(articles[0]) == {"id", "source", "origin", "title", "url", "author", "published",
                                 "copy_of", "text", "paragraphs", "removed"}
@@ -431,3 +434,34 @@ def test_html_every_citation_has_its_sentence_and_nothing_external(seed_brief: B
     assert targets
     assert set(targets) <= page.ids
     assert page.external == []
+
+
+# --- Figures that differ (issue 11) -------------------------------------------------------
+
+
+def test_figures_that_differ_are_shown_at_the_sentence_and_among_the_disputes() -> None:
+    b = hand_brief()
+    w2 = b.summary[1].sentence
+    radio = b.article("a2")
+    r1 = _sentence(radio, 1, DENIAL)
+    six = _at(REPAIRS, "six", w2.start)
+    five = _at(DENIAL, "six", r1.start)  # the report's own words are what a renderer shows
+    b.conflicts = [FactConflict("weeks", (
+        FactReport("six", 6.0, "a0", w2.id, *six, REPAIRS),
+        FactReport("five", 5.0, "a2", r1.id, *five, "Repairs could take five weeks."),
+    ))]
+    md = render([b], "md")
+    assert ("Repairs will take six weeks, the council said. [1][2] "
+            "*(figures differ (weeks): six [1]; five [3])*") in md
+    assert "**Figures differ** (weeks): six [1]; five [3]" in md
+    assert "- five [3]: “Repairs could take five weeks.”" in md
+    assert md.count("figures differ") == 1  # only where the figure appears
+    data = json.loads(render([b], "json"))
+    (conflict,) = data["conflicts"]
+    assert conflict["what"] == "weeks"
+    assert conflict["values"] == [{"value": "six", "article_ids": ["a0"]},
+                                  {"value": "five", "article_ids": ["a2"]}]
+    assert conflict["reports"][0]["start"] == six[0]
+    html = render([b], "html")
+    assert html.count('<span class="conflict">') == 1
+    assert '<div class="dispute conflict">' in html

@@ -127,3 +127,23 @@ def test_fixture_story_summary_stands_alone(story_brief) -> None:  # type: ignor
         assert not s.text.startswith("MARROWFIELD"), "datelines are stripped"
     scores = [s.score for s in story_brief.summary]
     assert all(score > 0 for score in scores)
+
+
+def test_citations_carry_the_sentence_and_agree_on_its_facts(seed_brief) -> None:  # type: ignore[no-untyped-def]
+    from newsbrief.agreement import contained, facts, facts_disagree
+    from newsbrief.settings import Weights
+
+    texts = {a.id: a.text for a in seed_brief.articles}
+    threshold = Weights().agreement_threshold
+    cross = 0
+    for s in seed_brief.summary:
+        own = facts(s.text)
+        assert s.support[0].sentence_id == s.sentence.id and s.support[0].agreement == 1.0
+        for c in s.support[1:]:
+            other = facts(texts[c.article_id][c.start : c.end])
+            assert facts_disagree(own, other) is None, (s.text, c)
+            assert c.agreement >= threshold or contained(own, other), (s.text, c)
+            cross += 1
+        for d in s.disagreeing:  # a source that gives another figure is never cited
+            assert d.article_id not in s.article_ids
+    assert cross >= 5  # the seeds' outlets carry many of each other's sentences

@@ -4,7 +4,7 @@ A source is a group of articles that count as one (an article and its copies,
 articles of one outlet: ``Brief.source_groups``), so a re-post never makes a
 fact look shared. For every sentence that can stand alone in a brief
 (``summarize.candidates``), the closest sentence of every *other* source is
-found by TF-IDF cosine similarity (scikit-learn, the same vectors for every
+found by TF-IDF cosine similarity (``newsbrief.vectors``, the same vectors for every
 sentence of the cluster). A sentence with no close counterpart (below
 ``threshold``) is something only its source reports. Those are ranked by how
 central they are to the story (cosine similarity to the mean of the per-source
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from newsbrief.model import Addition, Sentence
 from newsbrief.summarize import candidates
+from newsbrief.vectors import TfidfVectorizer, l2_normalize
 
 __all__ = ["source_additions"]
 
@@ -42,16 +43,14 @@ def source_additions(
     if not pool:
         return []
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
 
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
     try:
-        every = normalize(vectorizer.fit_transform([s.text for s in sentences]))
+        every = l2_normalize(vectorizer.fit_transform([s.text for s in sentences]))
     except ValueError:  # only stop words
         return []
     every_groups = np.array([group_of.get(s.article_id, -1) for s in sentences])
-    matrix = normalize(vectorizer.transform([s.text for s in pool]))
+    matrix = l2_normalize(vectorizer.transform([s.text for s in pool]))
     pool_groups = np.array([group_of.get(s.article_id, -1) for s in pool])
 
     # closest counterpart in another source: one sparse product, then mask own source

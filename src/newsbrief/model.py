@@ -127,6 +127,10 @@ class Support:
     end: int
     """Offsets of the supporting sentence in its cleaned article."""
     similarity: float
+    """TF-IDF cosine of the two sentences (1.0 for the brief sentence itself)."""
+    agreement: float = 1.0
+    """Probability that it says the same thing (``newsbrief.agreement``'s model; 1.0 for the
+    brief sentence itself)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +142,11 @@ class BriefSentence:
     score: float
     """Salience score that got the sentence selected (higher is more central)."""
     support: tuple[Support, ...]
-    """The selected sentence itself first, then close matches in other articles."""
+    """The selected sentence itself first, then the sentences of other articles that carry
+    it: they say the same thing and no number, date or polarity of theirs disagrees."""
+    disagreeing: tuple[Support, ...] = ()
+    """Sentences of other articles that tell the same thing with a different figure: never
+    cited; the brief's ``conflicts`` are made from them."""
 
     @property
     def article_ids(self) -> tuple[str, ...]:
@@ -180,6 +188,8 @@ class Brief:
     """Per source, the sentences only it reports, most important first."""
     timeline: list[TimelineEvent] = field(default_factory=list)
     """Dated events in date order."""
+    conflicts: list[FactConflict] = field(default_factory=list)
+    """Figures that outlets give differently (a death toll, a count, an amount)."""
 
     @property
     def title(self) -> str | None:
@@ -211,6 +221,10 @@ class Brief:
             else:
                 by_outlet[key] = a.id
         return sets.groups()
+
+    def conflicts_at(self, sentence_id: str) -> list[FactConflict]:
+        """The figures that outlets give differently in the sentence ``sentence_id``."""
+        return [c for c in self.conflicts if sentence_id in c.sentence_ids]
 
     @property
     def distinct_sources(self) -> int:
@@ -364,3 +378,49 @@ class TimelineEvent:
         if self.granularity == "week":
             return f"week of {day}"
         return f"{d.strftime('%a')} {day}"
+
+
+# --- Issue 11: disagreements of fact between outlets ---
+
+
+@dataclass(frozen=True, slots=True)
+class FactReport:
+    """One outlet's value for a figure, as written, and where it is."""
+
+    value: str
+    """As written, qualifier included: "at least 24", "$1.8 billion"."""
+    number: float
+    article_id: str
+    sentence_id: str
+    start: int
+    end: int
+    """Offsets of the value in the article's cleaned text."""
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactConflict:
+    """A figure that outlets give differently: each value with the outlets that give it."""
+
+    what: str
+    """What the figure counts: "killed", "injured", "amount ($)", "percent", "weeks", ..."""
+    reports: tuple[FactReport, ...]
+    """Every report, the brief's own sentence first."""
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.article_id for r in self.reports))
+
+    @property
+    def sentence_ids(self) -> frozenset[str]:
+        return frozenset(r.sentence_id for r in self.reports)
+
+    @property
+    def values(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each distinct value (as first written) with the articles that give it, in order."""
+        shown: dict[float, str] = {}
+        where: dict[float, dict[str, None]] = {}
+        for r in self.reports:
+            shown.setdefault(r.number, r.value)
+            where.setdefault(r.number, {})[r.article_id] = None
+        return tuple((shown[n], tuple(where[n])) for n in shown)

@@ -1,6 +1,7 @@
 """The pipeline: the only place that knows the order of the stages.
 
-read -> clean -> find copies -> split sentences -> select and cite -> (render)
+read -> clean -> find copies -> split sentences -> select and cite -> figures that
+differ -> (render)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from newsbrief.additions import source_additions
 from newsbrief.clean import clean_all
+from newsbrief.conflicts import find_conflicts
 from newsbrief.copies import find_copies
 from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
@@ -22,7 +24,7 @@ from newsbrief.sentences import split_sentences
 from newsbrief.settings import DEFAULT_WORDS, Settings
 from newsbrief.store import Store, open_store, parse_story_id
 from newsbrief.summarize import summarize
-from newsbrief.timeline import build_timeline
+from newsbrief.timeline import timeline_and_conflicts
 
 __all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "prepare"]
 
@@ -87,18 +89,21 @@ def brief(
     settings = settings or Settings(words=DEFAULT_WORDS if words is None else words)
     result, sentences = prepare(articles, settings, problems)
     result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights)
+    result.conflicts = find_conflicts(result.summary, sentences, result.source_groups)
     if settings.sections:
         _add_sections(result, sentences)
     return result
 
 
 def _add_sections(result: Brief, sentences: Sequence[Sentence]) -> None:
-    """Quotes -> disputes (built on the quotes) -> what each source adds -> timeline."""
+    """Quotes -> disputes (built on the quotes) -> what each source adds -> timeline (and the
+    events that outlets date differently, added to the disagreements of fact)."""
     attributions = find_attributions(result.articles, sentences)
     result.quotes = group_quotes(attributions)
     result.disputes = find_disputes(attributions)
     result.additions = source_additions(sentences, result.source_groups)
-    result.timeline = build_timeline(result.articles, sentences)
+    result.timeline, clashes = timeline_and_conflicts(result.articles, sentences)
+    result.conflicts = [*result.conflicts, *clashes]
 
 
 def brief_paths(

@@ -4,7 +4,7 @@
    8-60 words (5-90 when the input is too short to fill the budget otherwise),
    closed quotes, no headline, caption or dateline, no opening pronoun whose
    referent the reader would not have.
-2. *Features*: TF-IDF vectors of word stems (scikit-learn, NLTK's Snowball)
+2. *Features*: TF-IDF vectors of word stems (``newsbrief.vectors``, NLTK's Snowball)
    give each candidate its position in its article, its similarity to the
    story's centroid (every independent source weighted once, so ten copies
    of a wire report do not outvote the rest), its *support* (how many other
@@ -19,14 +19,18 @@
    within 10% of the requested words.
 5. *Order*: by where each sentence sits in its article (the lede first), so the
    summary reads in the order reporters tell the story.
-6. *Citations*: every article that carries the sentence or a close paraphrase
-   (cosine similarity of TF-IDF vectors of at least ``cite_threshold``).
+6. *Citations*: every article with a sentence that carries the selected one: it
+   says the same thing and no number, date or polarity of it disagrees
+   (``newsbrief.agreement``, looking at the ``cite_candidates`` closest sentences of
+   each other article by TF-IDF cosine). Sentences alike but for a figure are kept
+   apart (``BriefSentence.disagreeing``) for the brief's conflicts.
 
 Scores are kept on each ``BriefSentence``; nothing is re-sorted out of sight.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections.abc import Sequence
@@ -36,12 +40,12 @@ from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
-from newsbrief.model import BriefSentence, Sentence, Support
+from newsbrief.agreement import Facts, cite
+from newsbrief.model import BriefSentence, Sentence
 from newsbrief.settings import Weights
 from newsbrief.text import stemmed_terms
+from newsbrief.vectors import CountVectorizer, TfidfVectorizer, l2_normalize
 
 __all__ = [
     "FEATURES",
@@ -188,7 +192,7 @@ def prepare_features(
     vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_terms)
     texts = [s.text for s in pool]
     try:
-        matrix = normalize(vectorizer.fit_transform(texts)).tocsr()
+        matrix = l2_normalize(vectorizer.fit_transform(texts)).tocsr()
     except ValueError:  # only stop words
         return None
     groups = _groups_of([s.article_id for s in pool], source_groups)
@@ -305,10 +309,11 @@ def summarize(
     # citations look at every sentence, not only the candidates: a source that
     # carries the fact in a sentence opening with "He said" still carries it
     every = sentences
-    every_matrix = normalize(prepared.vectorizer.transform([s.text for s in every]))
+    every_matrix = l2_normalize(prepared.vectorizer.transform([s.text for s in every]))
     cite_sims = (matrix[chosen] @ every_matrix.T).tocsr()
+    known: dict[str, Facts] = {}
     return [
-        _cite(pool[i], float(salience[i]), every, cite_sims.getrow(k), w.cite_threshold)
+        _cite(pool[i], float(salience[i]), every, cite_sims.getrow(k), w, known)
         for k, i in enumerate(chosen)
     ]
 
@@ -339,20 +344,17 @@ def select(
 
 def _cite(
     own: Sentence, salience: float, every: Sequence[Sentence], row: sp.csr_matrix,
-    threshold: float,
+    weights: Weights, known: dict[str, Facts],
 ) -> BriefSentence:
-    best: dict[str, Support] = {}
+    by_article: dict[str, list[tuple[float, int]]] = {}
     for j, sim in zip(row.indices, row.data, strict=True):
         other = every[j]
-        if other.article_id == own.article_id or sim < threshold:
-            continue
-        prev = best.get(other.article_id)
-        if prev is None or sim > prev.similarity:
-            best[other.article_id] = Support(
-                other.article_id, other.id, other.start, other.end, round(float(sim), 3)
-            )
-    support = (
-        Support(own.article_id, own.id, own.start, own.end, 1.0),
-        *sorted(best.values(), key=lambda s: -s.similarity),
-    )
-    return BriefSentence(text=own.text, sentence=own, score=round(salience, 4), support=support)
+        if other.article_id != own.article_id and sim >= weights.cite_threshold:
+            by_article.setdefault(other.article_id, []).append((float(sim), int(j)))
+    candidates = [
+        (sim, every[j]) for pairs in by_article.values()
+        for sim, j in heapq.nlargest(weights.cite_candidates, pairs)
+    ]
+    support, disagreeing = cite(own, candidates, weights, known)
+    return BriefSentence(text=own.text, sentence=own, score=round(salience, 4), support=support,
+                         disagreeing=disagreeing)

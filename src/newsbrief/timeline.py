@@ -1,96 +1,74 @@
 """When: the story's dated events in order, each with the sentences and sources that report it.
 
-1. *Publication dates*: ``Article.published`` where the input gives it, else a
-   date line in the article: the spans cleaning removed (``24/01/2017 22:40 by
-   admin``, ``24 January, 2017``) or the first lines of ``Article.text``.
-   Articles with no date of their own take the story's (the date most of the
-   others have), and say so.
-2. *Date expressions*: around each date word (a weekday, a month, a year,
-   "yesterday", "last week", ...; a regex) a window of words goes through
-   spaCy's entity recogniser (``en_core_web_sm``'s NER only); its ``DATE``
-   entities that name a point in time (not "two years") are kept.
-3. *Resolution*: dateparser resolves each against its article's date: a
-   weekday in a past-tense sentence is the last such day up to the publication
-   day ("Monday" in a Tuesday paper is the day before), in a sentence about
-   what will happen the next one ("a visit to the Pentagon Friday"). "Last
-   week" and "this month" keep their precision (``week``, ``month``).
-4. *Events*: mentions of one date whose sentences say the same thing (TF-IDF
-   cosine) are one event listing every source; events are sorted by date.
+1. *Publication dates* (``publication_dates``): ``Article.published`` where the
+   input gives it (the readers take it from metadata), else the article's date
+   line: a line that says it was published ("Published on Dec 15, 2016", "First
+   Published: Jun 13, 2017 12:29 IST", "(Originally published April 16, 2014 at
+   5:59 a.m. PT)"), a line near the top that is a date and little else
+   ("24/01/2017 22:40 by admin", "December 06, 2013"), or a dateline that opens
+   the story ("MOSCOW, Jan. 24, 2017 —"). Never a caption ("FILE - In this Oct.
+   2, 2015 file photo ..."), a tweet or a sentence about an event. An article
+   with no date of its own borrows the story's (the date most dated articles
+   have) when all of them lie within a few days of it, and says so.
+2. *Date expressions*: ``newsbrief.dates``' grammar in each sentence (a sentence
+   that opens a quote joined to the one before it); generic ones ("today's
+   economy", "every Monday", "from 2009 to 2012") are no dates.
+3. *Tense*: where the reading depends on it (a weekday, a month or a month and
+   day without a year), spaCy's parse of the sentence gives the verb the date
+   hangs on: "said Monday" looks back, "will visit ... Friday" ahead; "by",
+   "until", "effective" look ahead; a date that names a thing ("Friday's
+   purchases", "the Oct. 23 slaying") leans back; a sentence that says both
+   leaves the date out.
+4. *Resolution* (``newsbrief.dates.resolve``) against the article's own date. A
+   date that moves one for one with it ("today", "yesterday", "three days ago")
+   needs the article's own date; one borrowed from the story only places weekdays,
+   months and years.
+5. *Events*: mentions of one date whose sentences say the same thing (TF-IDF
+   cosine) are one event listing every source; events are sorted by date. One
+   event told by several outlets gets one date: when outlets date nearly the same
+   sentence differently, the date most of them give (a date with its year and an
+   article's own date weigh more than one borrowed from the story) is the event's,
+   and the clash is a ``FactConflict`` (``timeline_and_conflicts``); with no
+   majority the event is left out of the timeline and only the clash is kept.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from newsbrief.model import CleanArticle, DateMention, Sentence, TimelineEvent
-from newsbrief.nlp import entities
+from newsbrief.dates import Expression, find_expressions, full_date, parse_expression, resolve
+from newsbrief.model import (
+    CleanArticle,
+    DateMention,
+    FactConflict,
+    FactReport,
+    Sentence,
+    TimelineEvent,
+)
+from newsbrief.nlp import parse
 from newsbrief.quotes.marks import Unit, text_units
+from newsbrief.settings import DATE_CLASH, SAME_EVENT, STORY_DATE_SPREAD_DAYS
+from newsbrief.text import UnionFind, containment, stemmed_terms
+from newsbrief.vectors import TfidfVectorizer, l2_normalize
 
 if TYPE_CHECKING:
     import numpy as np
+    from spacy.tokens import Doc, Token
 
-__all__ = ["build_timeline", "publication_dates", "resolve_date"]
+__all__ = [
+    "build_timeline",
+    "date_mentions",
+    "publication_dates",
+    "resolve_date",
+    "story_date",
+    "timeline_and_conflicts",
+]
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_DATE_WORDS = re.compile(
-    rf"\b(?:{_WEEKDAY}|{_MONTH}|(?:19|20)\d\d|yesterday|today|tomorrow|tonight|"
-    r"(?:last|next|this|past|coming)\s+(?:week|month|year|weekend)|ago)\b"
-)
-"""A sentence worth sending to the entity recogniser for dates."""
-_ANCHOR = re.compile(
-    rf"\b(?:{_WEEKDAY}|{_MONTH}\s*\d{{1,2}}|\d{{1,2}}\s+{_MONTH}|{_MONTH}(?:\s+(?:19|20)\d\d)?$|"
-    r"(?:19|20)\d\d|yesterday|today|tomorrow|tonight|"
-    r"(?:last|next|this|past|coming)\s+(?:week|month|year|weekend)|ago)\b",
-    re.I,
-)
-"""A date entity that names a point in time ("Monday", "Jan. 22"), not a length ("two years")."""
-_DATELINE = re.compile(
-    rf"\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d|"
-    rf"\d{{1,2}}\s+{_MONTH},?\s+(?:19|20)\d\d|{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d)\b"
-)
-"""A full date with its year, as date lines write it."""
-_FUTURE = re.compile(
-    r"\b(?:will|would|'ll|’ll|next|upcoming|scheduled|set to|plans? to|expected to|due to)\b",
-    re.I,
-)
-_MODIFIERS = re.compile(
-    r"^(?:on|in|by|since|until|from|the|early|late|earlier|later|this past|as of)\s+", re.I
-)
-_PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)$", re.I)
-_RANGE_BEFORE = re.compile(r"(?:\b(?:from|between)|(?:19|20)\d\d\s*(?:to|and|through|-|–))\s*$")
-_RANGE_AFTER = re.compile(r"^\s*(?:to|and|through|-|–)\s*(?:19|20)\d\d")
-"""A year that ends or starts a span ("from 2009 to 2012") names a period, not an event."""
-
-
-@lru_cache(maxsize=64)  # one parser per publication date in play; bounded for `serve`
-def _parser(base: datetime, prefer: str) -> Any:
-    from dateparser.date import DateDataParser  # slow to import: only when dates are needed
-
-    return DateDataParser(
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": base,
-            "PREFER_DATES_FROM": prefer,
-            "RETURN_AS_TIMEZONE_AWARE": False,
-        },
-    )
-
-
-@lru_cache(maxsize=4096)
-def _parse(text: str, base: datetime, prefer: str) -> tuple[date, str] | None:
-    """dateparser's reading of an expression: the same "Monday" is parsed once."""
-    data = _parser(base, prefer).get_date_data(text)
-    if data.date_obj is None:
-        return None
-    return data.date_obj.date(), data.period or "day"
+Resolved = tuple[date, str, DateMention]
+"""A mention with its date and granularity."""
 
 
 def resolve_date(expression: str, published: date | None, future: bool = False) -> (
@@ -98,121 +76,303 @@ def resolve_date(expression: str, published: date | None, future: bool = False) 
 ):
     """A date expression as (date, granularity), resolved against a publication date.
 
-    Returns None when the expression names no point in time, or is relative
-    ("Monday", "Jan. 22") and there is no date to resolve it against.
+    A weekday, a month or a month and day is read as past (the last one up to the
+    publication day) unless ``future``. Returns None when the expression names no
+    point in time, or is relative ("Monday", "Jan. 22") and there is no date to
+    resolve it against.
     """
-    text = _PART_OF_DAY.sub("", _MODIFIERS.sub("", expression.strip()))
-    text = _MODIFIERS.sub("", text)
-    if not _ANCHOR.search(text):
+    e = parse_expression(expression)
+    if e is None:
         return None
-    has_year = re.search(r"\b(?:19|20)\d\d\b", text) is not None
-    if published is None and not has_year:
+    return resolve(e, published, "future" if future else "past")
+
+
+# --------------------------------------------------------------------------- publication
+
+_PUBLISHED = re.compile(
+    r"^\W*(?:by\s[^.|]{1,40}[.|]\s*)?(?:first\s+|originally\s+|last\s+)?"
+    r"(?P<cue>published|posted|created|updated|modified|in\s+print)\b", re.I
+)
+"""A line that says when the article was published: "Published on Dec 15, 2016",
+"By Todd Hicks. CREATED Feb 3, 2015 - UPDATED: Feb 3, 2015", "In Print: Thursday, ..."."""
+_NOT_A_DATE_LINE = re.compile(
+    r"\b(?:photo|photos|photograph|file|image|picture|video|getty|afp|handout|credit|"
+    r"caption|courtesy|twitter|tweet)\b|@\w|https?://|pic\.twitter", re.I
+)
+"""A caption, a credit or a tweet: its date is of the picture or the post."""
+_DATE_LINE_REST = re.compile(
+    r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?|"
+    r"\b(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?|by|at|on|"
+    r"am|pm|updated?|published|posted|date|gmt|utc)\b|[^\w\s]", re.I
+)
+"""What a date line holds besides the date: a time, a weekday, "by", punctuation."""
+_DATELINE = re.compile(r"^(?P<date>[A-Z][A-Za-z.'’ -]{1,40},[^\n—–_]{4,60}?)\s*(?:--|[—–_]|\s-\s)")
+"""A dateline that opens the story: "MOSCOW, Jan. 24, 2017 —", "TEHRAN, March 7 (Xinhua) --"."""
+TOP_LINES = 8
+"""Lines at the top of an article where a bare date line is its own ("24 January, 2017"
+above the headline); further down, a bare date is a list or a table."""
+DATE_LINE_WORDS = 3
+"""Most words a bare date line may hold besides the date, time and weekday ("by admin")."""
+
+
+def _date_line(line: str, top: bool) -> tuple[int, date] | None:
+    """(rank, date) when ``line`` is a date line: 0 says published, 1 updated, 2 bare."""
+    line = line.strip()
+    cue = _PUBLISHED.match(line)
+    if not line or len(line) > 160 or (cue is None and not top) \
+            or _NOT_A_DATE_LINE.search(line):
         return None
-    if published is None:
-        base = datetime(2000, 1, 1)
-        prefer = "past"
-    elif future:
-        base = datetime.combine(published, datetime.min.time())
-        prefer = "future"
-    else:
-        # a weekday named in the paper of that same day is that day, not a week before
-        shift = 1 if re.search(_WEEKDAY, text) else 0
-        base = datetime.combine(published + timedelta(days=shift), datetime.min.time())
-        prefer = "past"
-    parsed = _parse(text, base, prefer)
-    if parsed is None:
+    found = full_date(line)
+    if found is None:
         return None
-    found, period = parsed
-    if period == "time":
-        period = "day"
-    if period == "week":
-        found -= timedelta(days=found.weekday())
-    elif period == "month":
-        found = found.replace(day=1)
-    elif period == "year":
-        found = found.replace(month=1, day=1)
-    return found, period
+    if cue is not None:
+        return (1 if cue["cue"].lower() in ("updated", "modified") else 0), found
+    rest = _DATE_LINE_REST.sub(" ", _without_date(line))
+    return (2, found) if len(rest.split()) <= DATE_LINE_WORDS else None
+
+
+def _without_date(line: str) -> str:
+    for e in find_expressions(line):
+        if e.kind in ("date", "month_day", "month_year", "year"):
+            line = line[: e.start] + " " * (e.end - e.start) + line[e.end :]
+    return re.sub(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b", " ",
+                  line)
+
+
+def _own_date(a: CleanArticle) -> date | None:
+    """An article's date from its date line or dateline; None when it shows none."""
+    lines = a.article.text.splitlines(keepends=True)
+    top_end, seen = 0, 0
+    for line in lines:
+        top_end += len(line)
+        seen += bool(line.strip())
+        if seen == TOP_LINES:
+            break
+    candidates = [_date_line(line, True) for line in a.article.text[:top_end].splitlines()]
+    candidates += [_date_line(r.text, r.start < top_end) for r in a.removed]
+    candidates += [_date_line(line, False) for line in lines]
+    dated = [c for c in candidates if c is not None]
+    if dated:
+        return min(dated, key=lambda c: c[0])[1]
+    m = _DATELINE.match(a.text.lstrip())
+    return full_date(m["date"]) if m else None  # "MOSCOW, Jan. 24, 2017 —"
+
+
+def _dateline_month_day(a: CleanArticle) -> Expression | None:
+    """A dateline without a year ("TEHRAN, March 7 (Xinhua) --"): its month and day."""
+    m = _DATELINE.match(a.text.lstrip())
+    found = find_expressions(m["date"]) if m is not None else []
+    return found[0] if len(found) == 1 and found[0].kind == "month_day" else None
 
 
 def publication_dates(articles: Sequence[CleanArticle]) -> dict[str, date]:
-    """Each article's publication date where the input or a date line gives one."""
+    """Each article's publication date: its metadata, else its date line or dateline."""
     out: dict[str, date] = {}
     for a in articles:
         if a.article.published is not None:
             out[a.id] = a.article.published.date()
             continue
-        places = [r.text for r in a.removed] + a.article.text.splitlines()[:6]
-        for text in places:
-            m = _DATELINE.search(text)
-            if m is None:
-                continue
-            resolved = resolve_date(m.group(), None)
-            if resolved is not None and resolved[1] == "day":
+        found = _own_date(a)
+        if found is not None:
+            out[a.id] = found
+    story = story_date(out)
+    if story is not None:  # a dateline's month and day take the year nearest the story's
+        for a in articles:
+            e = None if a.id in out else _dateline_month_day(a)
+            resolved = resolve(e, story, None) if e is not None else None
+            if resolved is not None and abs((resolved[0] - story).days) <= STORY_DATE_SPREAD_DAYS:
                 out[a.id] = resolved[0]
-                break
     return out
 
 
-def build_timeline(
-    articles: Sequence[CleanArticle],
-    sentences: Sequence[Sentence],
-    same_event: float = 0.35,
-) -> list[TimelineEvent]:
-    """The story's dated events in date order; empty when nothing can be dated."""
-    published = publication_dates(articles)
-    story_date: date | None = None
-    if published:
-        counts: dict[date, int] = {}
-        for d in published.values():
-            counts[d] = counts.get(d, 0) + 1
-        story_date = max(counts, key=lambda d: (counts[d], d))
-    units = [u for u in text_units(articles, sentences) if _DATE_WORDS.search(u.text)]
+def story_date(published: dict[str, date]) -> date | None:
+    """The story's date, for articles without their own: the date most dated articles
+    have, when every one lies within ``STORY_DATE_SPREAD_DAYS`` of it; else None."""
+    if not published:
+        return None
+    counts: dict[date, int] = {}
+    for d in published.values():
+        counts[d] = counts.get(d, 0) + 1
+    story = max(counts, key=lambda d: (counts[d], d))
+    spread = timedelta(days=STORY_DATE_SPREAD_DAYS)
+    return story if all(abs(d - story) <= spread for d in published.values()) else None
+
+
+# --------------------------------------------------------------------------- tense
+
+_FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo", "would"})
+_PROGRESSIVE = frozenset({"is", "are", "am", "'s", "’s", "'re", "’re"})
+_PLANNED = re.compile(r"^(?:plan|schedul|slat)", re.I)
+"""A verb whose object lies ahead whatever its tense: "planned a rally on Saturday"."""
+_AIMED = re.compile(
+    r"^(?:plan|expect|schedul|set|due|intend|aim|hope|want|seek|agre|decid|promis|vow|"
+    r"threat|prepar|slat|poised|likely|going|propos|ask|call|urg|order|invit|tell|told|"
+    r"need|ready|about|wish|tr[iy])", re.I
+)
+"""A verb or adjective whose infinitive lies ahead: "expected to vote Friday"."""
+_LOOKS_AHEAD = re.compile(
+    r"(?:\b(?:by|until|till|through|effective|payable|no\s+later\s+than|"
+    r"as\s+(?:early|soon|late)\s+as|deadline(?:\s+(?:of|is|was))?)\s+(?:the\s+)?"
+    r"(?:end\s+of\s+|early\s+|late\s+|mid-?)?"
+    r"(?:\d{1,2}(?::\d\d)?\s*[ap]\.?\s?m\.?\s*(?:[A-Z]{2,4}\s+)?)?$|"
+    r"\b(?:extend|postpon|delay|mov|push|reschedul|adjourn)\w*\s+(?:\w+\s+){0,3}?"
+    r"(?:to|until|till)\s+$)",
+    re.I,
+)
+"""Words before a date that make it a deadline or a target: "by Jan. 14", "payable Dec. 1",
+"until 9 a.m. Tuesday", "extended to Nov. 20"."""
+
+
+def _verb_tense(verb: Token, depth: int = 0) -> str | None:
+    """``past``, ``future`` or None (present, or not known) of one verb and its auxiliaries."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in auxes}
+    if words & _FUTURE_AUX:
+        return "future"
+    if "to" in words:  # an infinitive: "expected to vote", or "went there to vote"
+        head = verb.head
+        if head is verb or not (head.tag_.startswith("VB") or head.tag_ == "JJ"):
+            return "future"  # "guidelines to be published in November"
+        if _AIMED.match(head.lower_):
+            return "future"
+        return _verb_tense(head, depth + 1) if depth < 3 else None
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in ("has", "have", "'ve", "’ve")
+                                 for a in auxes):
+        return "past"
+    if verb.tag_ == "VBN" and not auxes:  # "the offer, announced Friday"
+        return "past"
+    if verb.tag_ == "VBG":
+        if words & _PROGRESSIVE:
+            return "future"  # "is meeting Tuesday"
+        if not auxes and verb.head is not verb and verb.head.tag_.startswith("VB") and depth < 3:
+            return _verb_tense(verb.head, depth + 1)
+    return None
+
+
+_BEFORE_A_NOUN = frozenset({"poss", "compound", "amod", "nmod", "nummod"})
+"""A date in front of a noun names the thing ("Wednesday's ruling", "the Oct. 23
+slaying"): the tense of the clause around it is not the thing's."""
+
+
+def _governing_verb(noun: Token) -> Token | None:
+    """The verb a noun phrase hangs on, through at most three prepositions and objects."""
+    node = noun
+    for _ in range(3):
+        if node.head is node:
+            return None
+        node = node.head
+        if node.tag_.startswith("VB") or node.tag_ == "MD":
+            return node
+        if not (node.tag_ == "IN" or node.tag_.startswith("NN")):
+            return None
+    return None
+
+
+def _tense(doc: Doc, start: int, end: int, before: str) -> str | None:
+    """The tense a date at ``start:end`` of a parsed sentence is read with.
+
+    ``conflict`` when the sentence says both ("had purchased shares through Sept. 29");
+    ``noun`` when the date names a thing ("Friday's purchases").
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    head = token.head
+    cue = "future" if _LOOKS_AHEAD.search(before) else None
+    grammar = None
+    noun = False
+    if head is not token:
+        if head.tag_ == "IN" or head.dep_ == "prep":
+            head = head.head
+        if head.tag_.startswith("NN"):
+            noun = True
+            if token.dep_ not in _BEFORE_A_NOUN:
+                # "a visit to the Pentagon Friday": the verb the thing hangs on
+                head = _governing_verb(head) or head
+        if head.tag_.startswith("VB") or head.tag_ == "MD":
+            grammar = _verb_tense(head)
+            if _PLANNED.match(head.lower_):
+                cue = "future"
+    if cue and grammar and cue != grammar:
+        return "conflict"
+    if cue or grammar:
+        return cue or grammar
+    return "noun" if noun else None
+
+
+def _tenses(found: Sequence[tuple[Unit, Expression]]) -> dict[tuple[str, int, int], str | None]:
+    """The tense of every expression whose reading depends on it, by (sentence, start, end).
+
+    Only the sentences holding such an expression are parsed, each distinct text once
+    (syndicated copies repeat them).
+    """
+    needing = [(u, e) for u, e in found if e.needs_tense]
+    if not needing:
+        return {}
+    texts = list(dict.fromkeys(u.text for u, _ in needing))
+    docs = dict(zip(texts, parse(texts), strict=True))
+    return {
+        (u.sentence_id, e.start, e.end): _tense(
+            docs[u.text], e.start, e.end, u.text[max(0, e.start - 40) : e.start])
+        for u, e in needing
+    }
+
+
+# --------------------------------------------------------------------------- mentions
+
+_ABSOLUTE = frozenset({"date", "month_year", "year"})
+
+
+def date_mentions(articles: Sequence[CleanArticle], sentences: Sequence[Sentence],
+                  published: dict[str, date] | None = None) -> list[Resolved]:
+    """Every date expression of the articles that can be placed, with its date and
+    granularity, in text order (``published``: ``publication_dates(articles)``, when
+    the caller has it)."""
+    if published is None:
+        published = publication_dates(articles)
+    story = story_date(published)
+    units = text_units(articles, sentences)
+    found = [(u, e) for u in units for e in find_expressions(u.text)]
+    if not found:
+        return []
+    tenses = _tenses(found)
     by_article: dict[str, list[Sentence]] = {}
     for s in sentences:
         by_article.setdefault(s.article_id, []).append(s)
-    mentions: list[tuple[date, str, DateMention]] = []
-    for u, start, end in _date_entities(units):
-        if _in_range(u.text, start, end):
+    # the latest date an undated article gives in full: the story's date cannot be before it
+    latest: dict[str, date] = {}
+    for u, e in found:
+        if e.kind == "date" and e.year and e.month and e.day:
+            latest[u.article_id] = max(latest.get(u.article_id, date.min),
+                                       date(e.year, e.month, e.day))
+    out: list[Resolved] = []
+    for u, e in found:
+        own = published.get(u.article_id)
+        if e.kind in _ABSOLUTE or (e.kind == "season" and e.year is not None):
+            anchor, basis = None, "absolute"
+        elif own is not None:
+            anchor, basis = own, "publication date"
+        elif (story is not None and not e.day_relative
+              and latest.get(u.article_id, date.min) <= story + timedelta(days=1)):
+            anchor, basis = story, "story date"
+        else:
             continue
-        sentence = _sentence_at(by_article.get(u.article_id, []), u.start + start)
-        mention = _mention(u, sentence, u.text[start:end], start, end, published, story_date)
-        if mention is not None:
-            mentions.append(mention)
-    return _events(mentions, same_event)
-
-
-_WINDOW = 60
-"""Characters of context on each side of a date word that the recogniser reads."""
-
-
-def _date_entities(units: Sequence[Unit]) -> list[tuple[Unit, int, int]]:
-    """``DATE`` entities near the date words of each unit, as offsets into the unit.
-
-    The recogniser reads a window of words around each date word, not the whole
-    sentence: enough context to find "early Monday" or "Jan. 22, 2017", at a
-    fraction of the cost.
-    """
-    windows: list[tuple[Unit, int, int]] = []
-    for u in units:
-        spans: list[list[int]] = []
-        for m in _DATE_WORDS.finditer(u.text):
-            start = u.text.rfind(" ", 0, max(0, m.start() - _WINDOW)) + 1
-            end = u.text.find(" ", min(len(u.text), m.end() + _WINDOW))
-            end = len(u.text) if end < 0 else end
-            if spans and start <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], end)
-            else:
-                spans.append([start, end])
-        windows += [(u, s, e) for s, e in spans]
-    if not windows:
-        return []
-    # a window repeated word for word (syndicated copies) is read once
-    texts = list(dict.fromkeys(u.text[s:e] for u, s, e in windows))
-    dates = {
-        text: [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "DATE"]
-        for text, doc in zip(texts, entities(texts), strict=True)
-    }
-    return [(u, s + a, s + b) for u, s, e in windows for a, b in dates[u.text[s:e]]]
+        resolved = resolve(e, anchor, tenses.get((u.sentence_id, e.start, e.end)))
+        if resolved is None:
+            continue
+        sentence = _sentence_at(by_article.get(u.article_id, []), u.start + e.start)
+        text = sentence.text if sentence is not None else re.sub(r"\s+", " ", u.text.strip())
+        out.append((resolved[0], resolved[1], DateMention(
+            article_id=u.article_id,
+            sentence_id=sentence.id if sentence is not None else u.sentence_id,
+            expression=e.text,
+            start=u.start + e.start,
+            end=u.start + e.end,
+            sentence=text,
+            basis=basis,
+        )))
+    return out
 
 
 def _sentence_at(sentences: Sequence[Sentence], at: int) -> Sentence | None:
@@ -220,59 +380,141 @@ def _sentence_at(sentences: Sequence[Sentence], at: int) -> Sentence | None:
     return next((s for s in sentences if s.start <= at < s.end), None)
 
 
-def _in_range(text: str, start: int, end: int) -> bool:
-    return (_RANGE_BEFORE.search(text[max(0, start - 16) : start]) is not None
-            or _RANGE_AFTER.match(text[end : end + 16]) is not None)
+# --------------------------------------------------------------------------- events
 
 
-def _mention(
-    unit: Unit, sentence: Sentence | None, expression: str, start: int, end: int,
-    published: dict[str, date], story_date: date | None,
-) -> tuple[date, str, DateMention] | None:
-    own = published.get(unit.article_id)
-    base = own or story_date
-    # the clause around the date says whether it lies ahead ("will visit ... Friday")
-    clause = unit.text[max(0, start - 80) : end + 20]
-    resolved = resolve_date(expression, base, future=_FUTURE.search(clause) is not None)
-    if resolved is None:
-        return None
-    when, granularity = resolved
-    has_year = re.search(r"\b(?:19|20)\d\d\b", expression) is not None
-    basis = "absolute" if has_year else ("publication date" if own else "story date")
-    text = sentence.text if sentence is not None else re.sub(r"\s+", " ", unit.text.strip())
-    return when, granularity, DateMention(
-        article_id=unit.article_id,
-        sentence_id=sentence.id if sentence is not None else unit.sentence_id,
-        expression=expression,
-        start=unit.start + start,
-        end=unit.start + end,
-        sentence=text,
-        basis=basis,
-    )
+def build_timeline(
+    articles: Sequence[CleanArticle],
+    sentences: Sequence[Sentence],
+    same_event: float = SAME_EVENT,
+) -> list[TimelineEvent]:
+    """The story's dated events in date order; empty when nothing can be dated."""
+    return timeline_and_conflicts(articles, sentences, same_event)[0]
 
 
-def _events(mentions: Sequence[tuple[date, str, DateMention]], same_event: float) -> (
-    list[TimelineEvent]
-):
-    """Mentions of one date that say the same thing become one event."""
+def timeline_and_conflicts(
+    articles: Sequence[CleanArticle],
+    sentences: Sequence[Sentence],
+    same_event: float = SAME_EVENT,
+) -> tuple[list[TimelineEvent], list[FactConflict]]:
+    """The timeline, and the events that outlets date differently (``what`` = "date":
+    each date as its outlets write it, with the outlets that give it)."""
+    published = publication_dates(articles)
+    mentions = date_mentions(articles, sentences, published)
     if not mentions:
-        return []
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
+        return [], []
+    story = story_date(published)
+    anchors = {a.id: published.get(a.id, story) for a in articles}
+    sims, centrality = _similarities([m.sentence for _, _, m in mentions])
+    kept, conflicts = _settle(mentions, sims, anchors)
+    return _events(mentions, kept, sims, centrality, same_event), conflicts
 
-    texts = [m.sentence for _, _, m in mentions]
+
+def _similarities(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """TF-IDF cosine of every pair of sentences, and each one's cosine with their centroid."""
+    import numpy as np
+
     try:
-        matrix = normalize(TfidfVectorizer(sublinear_tf=True, stop_words="english")
-                           .fit_transform(texts))
-        sims = np.asarray((matrix @ matrix.T).toarray())
-        centroid = np.asarray(matrix.mean(axis=0)).ravel()
-        centrality = np.asarray(matrix @ centroid).ravel()
+        matrix = l2_normalize(TfidfVectorizer(sublinear_tf=True, stop_words="english")
+                              .fit_transform(texts))
     except ValueError:  # only stop words
-        sims = np.eye(len(texts))
-        centrality = np.zeros(len(texts))
+        return np.eye(len(texts)), np.zeros(len(texts))
+    sims = np.asarray((matrix @ matrix.T).toarray())
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    return sims, np.asarray(matrix @ centroid).ravel()
+
+
+_WEIGHT = {"absolute": 3, "publication date": 2, "story date": 1}
+"""How much one article's date for an event counts: a date written with its year, then
+one read against the article's own date, then one against a date borrowed from the story."""
+
+
+def _settle(mentions: Sequence[Resolved], sims: np.ndarray,
+            anchors: dict[str, date | None]) -> tuple[list[int], list[FactConflict]]:
+    """One date per event: the mentions kept for the timeline, and the clashes found.
+
+    Two articles of one news cycle (dates at most a day apart) whose sentences have
+    nearly the same content words (``DATE_CLASH``; at least ``CLASH_WORDS`` of them), each
+    with one day in it, but name two different days tell one event on two days. The day
+    with most weight (``_WEIGHT``, one vote per article) keeps the event; the others
+    leave the timeline. With no single heaviest day, all
+    leave. Where the outlets wrote different dates ("Monday" against "Tuesday") the clash
+    is a disagreement of fact; where they wrote the same word and only its reading
+    differs, it is not, and nothing but the timeline changes.
+    """
+    days: dict[tuple[str, str], int] = {}
+    for _, granularity, m in mentions:
+        if granularity == "day":
+            days[(m.article_id, m.sentence_id)] = days.get((m.article_id, m.sentence_id), 0) + 1
+    single = [i for i, (_, granularity, m) in enumerate(mentions)
+              if granularity == "day" and days[(m.article_id, m.sentence_id)] == 1
+              and anchors.get(m.article_id) is not None]
+    sets: UnionFind[int] = UnionFind(single)
+    for x, i in enumerate(single):
+        for j in single[x + 1 :]:
+            (di, _, mi), (dj, _, mj) = mentions[i], mentions[j]
+            ai, aj = anchors[mi.article_id], anchors[mj.article_id]
+            if (mi.article_id != mj.article_id and di != dj and sims[i, j] >= SAME_EVENT
+                    and ai is not None and aj is not None and abs((ai - aj).days) <= 1
+                    and _same_telling(_content(mi), _content(mj))):
+                sets.union(i, j)
+    dropped: set[int] = set()
+    conflicts: list[FactConflict] = []
+    for group in sets.groups():
+        if len({mentions[i][0] for i in group}) < 2:
+            continue
+        votes: dict[date, dict[str, int]] = {}
+        for i in group:
+            when, _, m = mentions[i]
+            per_article = votes.setdefault(when, {})
+            per_article[m.article_id] = max(per_article.get(m.article_id, 0), _WEIGHT[m.basis])
+        weight = {d: sum(v.values()) for d, v in votes.items()}
+        winners = [d for d, w in weight.items() if w == max(weight.values())]
+        keep = winners[0] if len(winners) == 1 else None
+        dropped.update(i for i in group if mentions[i][0] != keep)
+        if len({_written(mentions[i][2].expression) for i in group}) > 1:
+            conflicts.append(_date_conflict([mentions[i] for i in group]))
+    return [i for i in range(len(mentions)) if i not in dropped], conflicts
+
+
+CLASH_WORDS = 4
+"""Fewest content words the shorter sentence needs to be taken for the same telling:
+"They were married May 5, 1979" and "They were married on May 26, 1995" (one man's two
+marriages, DUC 2007) share all of their one."""
+
+
+def _same_telling(a: set[str], b: set[str]) -> bool:
+    return min(len(a), len(b)) >= CLASH_WORDS and containment(a, b) >= DATE_CLASH
+
+
+def _content(m: DateMention) -> set[str]:
+    """The content words of a mention's sentence, its date left out."""
+    return set(stemmed_terms(m.sentence.replace(m.expression, " ")))
+
+
+def _written(expression: str) -> str:
+    """A date as written, without what does not change the day ("early Monday": monday)."""
+    words = re.sub(r"^(?:early|late|earlier|later|on)\s+", "", expression.lower())
+    return re.sub(r"[^a-z0-9]", "", words)
+
+
+def _date_conflict(group: Sequence[Resolved]) -> FactConflict:
+    reports = []
+    for when, granularity, m in sorted(group, key=lambda r: (r[0], r[2].article_id)):
+        label = TimelineEvent(when, granularity, "", ()).label
+        reports.append(FactReport(value=f"{m.expression} ({label})",
+                                  number=float(when.toordinal()), article_id=m.article_id,
+                                  sentence_id=m.sentence_id, start=m.start, end=m.end,
+                                  sentence=m.sentence))
+    return FactConflict(what="date", reports=tuple(reports))
+
+
+def _events(mentions: Sequence[Resolved], kept: Sequence[int], sims: np.ndarray,
+            centrality: np.ndarray, same_event: float) -> list[TimelineEvent]:
+    """Mentions of one date that say the same thing become one event."""
     by_date: dict[tuple[date, str], list[int]] = {}
-    for i, (when, granularity, _) in enumerate(mentions):
+    for i in kept:
+        when, granularity, _ = mentions[i]
         by_date.setdefault((when, granularity), []).append(i)
     order = {"year": 0, "month": 1, "week": 2, "day": 3}
     out: list[tuple[tuple[date, int, int], TimelineEvent]] = []
@@ -317,5 +559,3 @@ def _diverse(events: list[list[int]], sims: np.ndarray, centrality: np.ndarray) 
         chosen.append(best)
         left.remove(best)
     return [events[k] for k in chosen]
-
-

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from newsbrief.model import Brief, Stance
+from newsbrief.model import Brief, Stance, Support
 from newsbrief.render.common import copy_of
 
 SCHEMA = "newsbrief.brief/1"
@@ -31,16 +31,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
                 "sentence_id": s.sentence.id,
                 "start": s.sentence.start,
                 "end": s.sentence.end,
-                "citations": [
-                    {
-                        "article_id": c.article_id,
-                        "sentence_id": c.sentence_id,
-                        "start": c.start,
-                        "end": c.end,
-                        "similarity": c.similarity,
-                    }
-                    for c in s.support
-                ],
+                "citations": [_support(c) for c in s.support],
+                "disagreeing": [_support(c) for c in s.disagreeing],
             }
             for s in brief.summary
         ],
@@ -90,6 +82,17 @@ def to_dict(brief: Brief) -> dict[str, Any]:
     }
 
 
+def _support(c: Support) -> dict[str, Any]:
+    return {
+        "article_id": c.article_id,
+        "sentence_id": c.sentence_id,
+        "start": c.start,
+        "end": c.end,
+        "similarity": c.similarity,
+        "agreement": c.agreement,
+    }
+
+
 def _stance(st: Stance) -> dict[str, Any]:
     return {"speaker": st.speaker, "article_ids": list(st.article_ids),
             "statements": [asdict(s) for s in st.statements]}
@@ -119,6 +122,14 @@ def _sections(brief: Brief) -> dict[str, Any]:
                 "denied_by": [_stance(st) for st in d.denied_by],
             }
             for d in brief.disputes
+        ],
+        "conflicts": [
+            {
+                "what": c.what,
+                "values": [{"value": value, "article_ids": list(ids)} for value, ids in c.values],
+                "reports": [asdict(r) for r in c.reports],
+            }
+            for c in brief.conflicts
         ],
         "additions": [
             {

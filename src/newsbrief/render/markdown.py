@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsbrief.model import Attribution, Brief
+from newsbrief.model import Attribution, Brief, FactConflict
 from newsbrief.render.common import copied_passages, copy_of, source_numbers
 
 MAX_QUOTES = 12
@@ -26,7 +26,8 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
         lines.append("_No sentence could be selected: the articles hold no usable prose._")
     for s in brief.summary:
         cites = "".join(f"[{num[a]}]" for a in s.article_ids)
-        lines.append(f"{s.text} {cites}")
+        notes = "".join(f" *({_figures(c, num)})*" for c in brief.conflicts_at(s.sentence.id))
+        lines.append(f"{s.text} {cites}{notes}")
         lines.append("")
     lines.append("## Sources")
     lines.append("")
@@ -84,6 +85,12 @@ def _statement(s: Attribution) -> str:
     return f"{s.cue} {s.content}" if s.cue else s.content
 
 
+def _figures(c: FactConflict, num: dict[str, int]) -> str:
+    """The note after a sentence: "figures differ (killed): at least 24 [3]; 46 [1]"."""
+    values = "; ".join(f"{value} {_cites(num, ids)}" for value, ids in c.values)
+    return f"figures differ ({c.what}): {values}"
+
+
 def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
     """Quotes, disputes, what each source adds, and the timeline (issue 4)."""
     lines: list[str] = []
@@ -99,8 +106,14 @@ def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
         if len(brief.quotes) > MAX_QUOTES:
             lines.append(f"- … {len(brief.quotes) - MAX_QUOTES} more in the JSON output")
         lines.append("")
-    if brief.disputes:
+    if brief.disputes or brief.conflicts:
         lines += ["## Disputes", ""]
+        for c in brief.conflicts:
+            lines += [f"**Figures differ** ({c.what}): "
+                      + "; ".join(f"{value} {_cites(num, ids)}" for value, ids in c.values), ""]
+            lines += [f"- {r.value} {_cites(num, [r.article_id])}: “{_one_line(r.sentence)}”"
+                      for r in c.reports]
+            lines.append("")
         for d in brief.disputes:
             lines.append(f"**Claim** ({d.claimed_by[0].speaker}): {d.claim}")
             lines.append("")
