@@ -180,12 +180,19 @@ def test_quotes_name_the_speaker_and_resolve_the_pronoun(story_brief: Brief) -> 
             assert text[r.cue_start : r.cue_end] == r.cue
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "quotes: 'she said' after 'Helen Okafor, the mayor of Marrowfield, said ...' resolves to "
-    "'Marrowfield', the last name in the sentence before, not to its subject"))
 def test_pronoun_after_an_appositive_resolves_to_the_subject(story_brief: Brief) -> None:
+    # "Helen Okafor, the mayor of Marrowfield, said ... “Nobody ...,” she said": the subject,
+    # not the town named in her description (issue 11)
     (q,) = [q for q in story_brief.quotes if q.text.startswith("Nobody should drink")]
-    assert q.speaker.startswith("Helen Okafor")
+    assert q.speaker == "Helen Okafor"
+    assert q.role == "mayor of Marrowfield"
+
+
+def test_a_description_is_not_part_of_the_speakers_name(story_brief: Brief) -> None:
+    # "The River Trust, a local conservation charity, said ...": the name is "River Trust"
+    speakers = {r.speaker for q in story_brief.quotes for r in q.reports}
+    assert "River Trust" in speakers
+    assert not any(s and "," in s for s in speakers), speakers
 
 
 # --- disputes -----------------------------------------------------------------------------

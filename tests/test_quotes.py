@@ -297,3 +297,130 @@ def test_quote_text_is_escaped_in_html_and_shown_in_markdown(fmt: str) -> None:
         # Markdown is the text as written; the quote is listed with its speaker and sources
         assert "**Jane Doe** (witness to the event) said:" in out
         assert "is what we saw today” [1][2]" in out
+
+
+# --- who said what, right (issue 11) ------------------------------------------------------
+
+
+def _said(found: list[Attribution], words: str) -> Attribution:
+    (a,) = [a for a in found if words in a.content]
+    return a
+
+
+def test_pronoun_is_the_subject_not_the_person_spoken_to_or_a_victim() -> None:
+    found = attributions(
+        "Mayor Helen Okafor told Daniel Reyes about the plan. “It will work,” she said.",
+        "Police shot Keith Scott on Tuesday. “He was unarmed,” she said.",
+    )
+    assert _said(found, "It will work").speaker == "Helen Okafor"
+    # the only person named is the man shot: "she" stays as written, nobody is guessed
+    unarmed = _said(found, "He was unarmed")
+    assert unarmed.speaker is None and unarmed.speaker_text == "she"
+
+
+def test_pronoun_gender_where_the_text_shows_it() -> None:
+    found = attributions(
+        "John Lennon met his wife Yoko Ono in 1966. “It was love,” she said.\n"
+        "Mrs. Ada Brown spoke after Mr. Tom Green. “We are ready,” she said.\n"
+    )
+    # Lennon is the subject, but the woman named beside him may be "she": no guess
+    assert _said(found, "It was love").speaker is None
+    assert _said(found, "We are ready").speaker == "Ada Brown"
+
+
+def test_unresolved_pronoun_is_shown_as_written_and_takes_the_name_others_give() -> None:
+    alone = group_quotes(attributions("“We will rebuild the bridge by June,” he said."))
+    assert [q.speaker for q in alone] == ["he"]
+    both = group_quotes(attributions(
+        "“We will rebuild the bridge by June,” he said.",
+        "“We will rebuild the bridge by June,” said Mayor Helen Okafor.",
+    ))
+    (q,) = both
+    assert q.speaker == "Helen Okafor" and len(q.article_ids) == 2
+
+
+def test_one_quote_given_to_two_speakers_goes_to_the_majority() -> None:
+    quote = "“The river will be clean again within a month,”"
+    quotes = group_quotes(attributions(
+        f"{quote} said Helen Okafor, the mayor.",
+        f"{quote} said Helen Okafor.",
+        f"{quote} said Daniel Reyes.",
+    ))
+    assert [(q.speaker, len(q.article_ids)) for q in quotes] == [("Helen Okafor", 2)]
+    tie = group_quotes(attributions(f"{quote} said Helen Okafor.", f"{quote} said Daniel Reyes."))
+    assert tie == []  # one against one: the brief does not guess
+
+
+def test_roles_describe_a_person() -> None:
+    from newsbrief.quotes.speakers import role_ok
+
+    assert role_ok("mayor of Marrowfield") == "mayor of Marrowfield"
+    assert role_ok("spokesman") == "spokesman"
+    for stray in ("63", "bar", "www.example.org", "https://t.co/x", "D-Wis."):
+        assert role_ok(stray) is None
+
+
+def test_a_description_stays_out_of_the_name() -> None:
+    (a,) = attributions("The River Trust, a local conservation charity, said the solvent "
+                        "had leaked from the plant.")
+    assert a.speaker == "River Trust"
+
+
+def test_titles_and_glosses_are_not_quotes() -> None:
+    found = attributions(
+        "Valastro, star of the TLC reality show “Cake Boss,” said he liked the plan.\n"
+        "The troupe calls them “frijoleros” (“beaners”) in the sketch, the director said.\n"
+    )
+    assert not any(a.kind == "direct" for a in found), [a.content for a in found]
+
+
+def test_a_dateline_is_not_part_of_the_speaker_or_the_quote() -> None:
+    found = attributions(
+        "WASHINGTON (AP) — President Obama said the museum would open in the fall.\n"
+        "LOS ANGELES, Feb. 2 (UPI) — The record is almost complete, the band said.\n"
+    )
+    assert _said(found, "museum").speaker_text == "President Obama"
+    assert _said(found, "record").content == "The record is almost complete"
+
+
+def test_quote_marks_inside_a_reported_clause_make_a_mixed_quote() -> None:
+    found = attributions(
+        "Trump said his temperament is “dangerous for a president.”\n"
+        "She accused him of having a ''penchant for sexism.''\n"
+    )
+    assert _said(found, "temperament").content == (
+        "his temperament is “dangerous for a president.”")
+    assert _said(found, "temperament").kind == "mixed"
+    assert _said(found, "penchant").kind == "mixed"  # two apostrophes are a quote mark
+
+
+def test_what_was_not_said_is_not_a_statement() -> None:
+    found = attributions("Two jets struck the depot, the ministry said, without saying "
+                         "which coalition partner the aircraft were from.")
+    assert [a.content for a in found] == ["Two jets struck the depot"]
+
+
+def test_the_web_page_puts_quote_marks_only_around_quoted_words() -> None:
+    from types import SimpleNamespace
+
+    jinja2 = pytest.importorskip("jinja2")
+    env = jinja2.Environment(loader=jinja2.PackageLoader("newsbrief.web", "templates"),
+                             autoescape=True)
+    sections = env.get_template("sections.html.j2").make_module(
+        {"view": SimpleNamespace(number={}, brief=None)})
+    found = attributions("“We will test the river twice a day,” said Helen Okafor.\n"
+                         "Daniel Reyes said the plant had never leaked any solvent.")
+    quotes = group_quotes(found)
+    html = str(sections.section(SimpleNamespace(kind="quotes", title="Quotes", items=quotes)))
+    assert "<q>We will test the river twice a day</q>" in html
+    assert "said the plant had never leaked any solvent" in html
+    assert "<q>the plant" not in html
+
+
+def test_polnear_held_out_part_is_fixed_by_the_file_name() -> None:
+    from evaluation.quotes_polnear import HELD_OUT_SHARE, held_out
+
+    names = [f"outlet_2016-09-{d:02d}_story-{d}" for d in range(1, 29)]
+    assert [held_out(n) for n in names] == [held_out(n) for n in names]  # no randomness
+    share = sum(held_out(n) for n in names) / len(names)
+    assert 0 < share < 2 / HELD_OUT_SHARE

@@ -6,7 +6,8 @@ The modules, in the order the stage runs them:
 
 * ``marks``: quote marks, quoted passages, and the units the parser reads;
 * ``parse``: the parse of the units that can hold a statement, and the people named;
-* ``attribution``: cue, speaker and content inside one unit;
+* ``attribution``: cue and speaker inside one unit, which quote goes with which cue;
+* ``content``: what a cue reports (its clause, a speech act's object, a mixed quote);
 * ``speakers``: speakers resolved across the cluster;
 * ``find``: the steps above in order (``find_attributions``);
 * ``grouping``: one ``Quote`` per statement, across outlets;

@@ -18,23 +18,35 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from newsbrief.model import CleanArticle, Sentence
+from newsbrief.quotes.content import (
+    after_dateline,
+    is_title,
+    names_a_work_or_gloss,
+    negated,
+    quote_complement,
+    quote_denies,
+    reported_range,
+    within,
+    words_outside,
+)
 from newsbrief.quotes.lexicon import (
     CUE_FORMS,
     CUE_LEMMAS,
     DENIAL_LEMMAS,
     DISMISSAL,
     NEGATION,
-    NEGATORS,
     PRONOUNS,
+    QUOTE_ONLY_LEMMAS,
     SPEECH_NOUNS,
     TITLE,
     cue_lemma_of,
+    is_person_noun,
     speaker_key,
     strip_title,
 )
-from newsbrief.quotes.marks import QUOTE_CHARS, Unit, trim_quote
-from newsbrief.quotes.parse import COMMON, NOMINAL
-from newsbrief.text import WORD, stop_words
+from newsbrief.quotes.marks import QUOTE_MARKS, Unit, inside, trim_quote
+from newsbrief.quotes.parse import COMMON, NOMINAL, PROPER
+from newsbrief.text import WORD
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -50,7 +62,7 @@ __all__ = [
 
 _WHEN = re.compile(
     r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|today|yesterday|tonight|morning|"
-    r"afternoon|evening|week|month|year|Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)"
+    r"afternoon|evening|week|month|year|Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)\b"
 )
 """A time word: "Sean Spicer on Monday said" puts the day, not the speaker, after the name."""
 _SPACE = re.compile(r"\s+")
@@ -82,16 +94,10 @@ class Found:
     """A quote that opens a sentence with no cue: the previous quote's speaker goes on."""
 
 
-def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """Whether ``pos`` falls inside one of ``spans`` (sorted, not overlapping)."""
-    i = bisect_right(spans, (pos, 2**62)) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
-
-
 def _cue_tokens(doc: Doc, quotes: Sequence[tuple[int, int]], base: int) -> list[Token]:
     out = []
     for tok in doc:
-        if _inside(base + tok.idx, quotes):
+        if inside(base + tok.idx, quotes):
             continue
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             out.append(tok)
@@ -100,13 +106,14 @@ def _cue_tokens(doc: Doc, quotes: Sequence[tuple[int, int]], base: int) -> list[
             continue
         if any(c.dep_ in ("neg", "auxpass", "nsubjpass") for c in tok.children):
             continue  # "did not say", "was asked": not a statement by the subject
+        if tok.dep_ == "pcomp" and tok.head.lower_ in ("without", "instead", "than", "before"):
+            continue  # "without saying which partner": what was not said
         if tok.tag_ == "VBN" and not any(c.dep_ in ("nsubj", "aux") for c in tok.children):
             continue  # "Asked about ..., Spicer said": a participle, not a cue
         if _lemma(tok) == "call" and any(
-            c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "off", "up")
-            for c in tok.children
+            c.dep_ in ("prep", "prt") and c.lower_ in ("off", "up") for c in tok.children
         ):
-            continue  # "called for calm", "called on": not a report of words
+            continue  # "called off", "called up": not a report of words
         out.append(tok)
     return out
 
@@ -121,16 +128,29 @@ def _subject(cue: Token, depth: int = 0) -> Token | None:
         if child.dep_ == "nsubj" and child.lower_ in {"who", "that", "which"}:
             # "Yolanda Tondreaux, who charged ...": the relative pronoun stands for the name
             return cue.head if cue.dep_ == "relcl" and cue.head.tag_ in NOMINAL else None
-        if child.dep_ == "nsubj" and child.lower_ not in {"it", "there"}:
-            return child
+        if child.dep_ == "nsubj" and child.lower_ != "there":
+            return child  # "it" too: "It added, “We want no part ...”" (an organisation)
+        if depth and child.dep_ == "nsubjpass":
+            return child  # "Trump was forced into damage control and said ..."
     for child in cue.children:
         # "“...,” he said, then added, “...”": the parser hangs "he said" under "added"
         if child.dep_ in ("parataxis", "conj") and _lemma(child) in CUE_LEMMAS:
             subject = next((g for g in child.children if g.dep_ == "nsubj"), None)
             if subject is not None:
                 return subject
+    for child in cue.rights:
+        # "“...,” added a South Carolina Democrat": the parser takes the subject after the
+        # verb for its object
+        if (child.dep_ in ("dobj", "attr", "npadvmod") and cue.i > 0
+                and cue.doc[cue.i - 1].text in {",", *QUOTE_MARKS}
+                and (child.tag_ in PROPER or is_person_noun(child.text))):
+            return child
     if depth >= 2:
         return None
+    if cue.dep_ == "xcomp":
+        return _subject(cue.head, depth + 1)  # "he wanted to say that ..."
+    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.tag_.startswith("VB"):
+        return _subject(cue.head.head, depth + 1)  # "Trump, after bragging ..., is spending"
     if cue.dep_ == "relcl" and cue.head.tag_ in NOMINAL:
         return cue.head  # "Spicer, who said ..."
     if cue.dep_ == "acl" and cue.head.tag_ in NOMINAL:
@@ -140,6 +160,14 @@ def _subject(cue: Token, depth: int = 0) -> Token | None:
     if cue.dep_ == "conj" or (cue.tag_ == "VBG" and cue.dep_ in ("advcl", "xcomp", "pcomp")):
         return _subject(cue.head, depth + 1)  # "he said, then added", "said, adding that"
     return None
+
+
+def _relative_pronoun(cue: Token) -> Token | None:
+    """The "who" of "Spicer, who said": a relative pronoun that is the subject of the cue."""
+    if cue.dep_ != "relcl":
+        return None
+    return next((c for c in cue.children
+                 if c.dep_ == "nsubj" and c.lower_ in {"who", "that", "which"}), None)
 
 
 def _person_left_of(cue: Token) -> Span | None:
@@ -152,20 +180,36 @@ def _person_left_of(cue: Token) -> Span | None:
 
 
 def _speaker_range(speaker: Token, cue: Token) -> tuple[int, int]:
-    """Token range of the speaker's phrase, cut before the cue when the cue hangs inside it."""
+    """Token range of the speaker's phrase, cut before the cue when the cue hangs inside it,
+    and after a dateline."""
     left, right = speaker.left_edge.i, speaker.right_edge.i + 1
     if left <= cue.i < right:
         right = min(right, cue.left_edge.i) if cue.left_edge.i > left else speaker.i + 1
     doc = speaker.doc
-    for child in speaker.rights:
-        # "Sean Spicer on Monday said": the date is the parser's error, not the speaker
-        if child.dep_ == "prep" and _WHEN.search(" ".join(t.text for t in child.subtree)):
-            right = min(right, child.left_edge.i)
-    while right - 1 > left and (doc[right - 1].is_punct or doc[right - 1].dep_ == "cc"):
+    # a quote the parser hung on the speaker ("“Very good reporter,” Trump, the ... said")
+    marks = [t.i for t in doc[left:right] if t.text in QUOTE_MARKS]
+    left = max([left, *(i + 1 for i in marks if i < speaker.i)])
+    right = min([right, *(i for i in marks if i > speaker.i)])
+    heads = [speaker, *(c for c in speaker.rights if c.dep_ == "appos")]
+    for head in heads:
+        for child in head.rights:
+            # "Sean Spicer on Monday said": the date is the parser's error, not the speaker
+            words = [t.text for t in child.subtree]
+            if child.dep_ == "prep" and len(words) <= 4 and _WHEN.search(" ".join(words)):
+                right = min(right, child.left_edge.i)
+    while right - 1 > left and (
+        (doc[right - 1].is_punct and not _closes_bracket(doc, left, right))
+        or doc[right - 1].dep_ == "cc"
+    ):
         right -= 1
     while left < right - 1 and doc[left].is_punct:
         left += 1
-    return left, right
+    return after_dateline(doc, left, right), right
+
+
+def _closes_bracket(doc: Doc, left: int, right: int) -> bool:
+    """A ")" that closes a "(" of the phrase: "Rep. Gwen Moore (D-Wis.)"."""
+    return doc[right - 1].text == ")" and any(t.text == "(" for t in doc[left : right - 1])
 
 
 def _person_in(doc: Doc, left: int, right: int, head: Token) -> Span | None:
@@ -215,81 +259,6 @@ def _clean_role(text: str) -> str:
     return text if 1 <= len(text.split()) <= 14 else ""
 
 
-def _clause_range(tok: Token) -> tuple[int, int]:
-    left, right = tok.left_edge.i, tok.right_edge.i + 1
-    doc = tok.doc
-    while left < right and ((doc[left].dep_ == "mark" and doc[left].lower_ == "that")
-                            or (doc[left].is_punct and doc[left].text not in QUOTE_CHARS)):
-        left += 1
-    while right > left and doc[right - 1].is_punct and doc[right - 1].text not in QUOTE_CHARS:
-        right -= 1
-    return left, right
-
-
-def _indirect(cue: Token) -> tuple[int, int] | None:
-    """Token range of what a cue reports when nothing beside it is in quote marks."""
-    doc = cue.doc
-    if cue.lower_ == "according":
-        head = cue.head
-        left, right = head.left_edge.i, head.right_edge.i + 1
-        if cue.left_edge.i > left:
-            right = cue.left_edge.i  # "X, according to Y"
-        else:
-            left = cue.right_edge.i + 1  # "According to Y, X"
-        while left < right and doc[left].is_punct:
-            left += 1
-        while right > left and doc[right - 1].is_punct:
-            right -= 1
-        return (left, right) if right - left >= 3 else None
-    for child in cue.children:
-        if child.dep_ == "ccomp":
-            rng = _clause_range(child)
-            if rng[1] - rng[0] >= 3:
-                return rng
-    lemma = _lemma(cue)
-    if lemma in DENIAL_LEMMAS or lemma in {"confirm", "acknowledge", "admit", "announce",
-                                           "report", "allege"}:
-        for child in cue.children:
-            if child.dep_ == "dobj":
-                return _clause_range(child)
-    own = [t.i for t in cue.subtree if not t.is_punct]
-    first, last = min(own), max(own)
-    if (cue.dep_ in ("parataxis", "ccomp") and cue.head.i != cue.i and first > 0
-            and doc[first - 1].text in {",", "—", "–", "”", '"'}):
-        # "Lenox was a juggernaut, Mr. Clarke said, until ...": the content is the clause
-        # the cue's phrase interrupts (PolNeAR keeps the phrase inside); a phrase at the
-        # end ("..., the ministry said, without saying ...") is cut off
-        head = cue.head
-        left, right = head.left_edge.i, head.right_edge.i + 1
-        if last >= right - 2 or not any(
-            t.i > last and not t.is_punct and t.i not in own for t in head.subtree
-        ):
-            right = first
-        while right > left and doc[right - 1].is_punct and doc[right - 1].text not in "”\"":
-            right -= 1
-        while left < right and doc[left].is_punct and doc[left].text not in "“\"":
-            left += 1
-        if right - left >= 3:
-            return left, right
-    return None
-
-
-def _negated(doc: Doc, left: int, right: int) -> bool:
-    """A negation on the content's main verb (or one step below it), or a dismissal."""
-    span = doc[left:right]
-    roots = [t for t in span if t.head.i < left or t.head.i >= right or t.head.i == t.i]
-    root_ids = {r.i for r in roots}
-    for tok in span:
-        if tok.dep_ == "neg" and tok.head.i in root_ids:
-            return True  # "we do not coordinate", "I'm not aware"
-        # "not" counts on the main verb only (above): one step below, "did not witness"
-        # and "not just those tied to" negate a detail, not the statement
-        if (tok.lower_ in NEGATORS and tok.lower_ != "not"
-                and (tok.head.i in root_ids or tok.head.head.i in root_ids)):
-            return True  # "there is no exchange", "but none for airstrikes"
-    return DISMISSAL.search(span.text) is not None
-
-
 def attribute_unit(
     unit: Unit, doc: Doc, article: CleanArticle, quotes: Sequence[tuple[int, int]]
 ) -> list[Found]:
@@ -319,10 +288,10 @@ def attribute_unit(
         near += [(s, e) for s, e in quotes if unit.end <= s <= unit.end + 3 and (s, e) not in near]
     taken: dict[int, list[tuple[int, int]]] = {}
     for qs, qe in near:
-        inner = article.text[qs:qe].strip(QUOTE_CHARS + " ,.")
+        inner = article.text[slice(*trim_quote(article.text, qs, qe))].strip(" ,.")
         n_words = len(inner.split())
-        if _is_title(inner):
-            continue  # "a memo titled “An Unusual Election for Its Non-issues”"
+        if is_title(inner) or names_a_work_or_gloss(article.text, qs):
+            continue  # "a memo titled “An Unusual Election ...”", "the TV show “Cake Boss”"
         best: Token | None = None
         best_gap = 10**9
         for cue in cues:
@@ -348,6 +317,12 @@ def attribute_unit(
         left, right = _speaker_range(speaker, cue) if person_span is None else (
             person_span.start, person_span.end)
         person = person_span or _person_in(doc, left, right, speaker)
+        role = speaker_role(doc, left, right, speaker, person)
+        relative = _relative_pronoun(cue)
+        if relative is not None:
+            # "Spicer, who said ...": the sentence names the speaker with "who"; the name is
+            # the one it stands for
+            left, right = relative.i, relative.i + 1
         lemma = "according to" if cue.lower_ == "according" else _lemma(cue)
         cue_end = cue.idx + len(cue)
         if lemma == "according to":
@@ -358,7 +333,7 @@ def attribute_unit(
             cue=(base + cue.idx, base + cue_end, unit.text[cue.idx : cue_end], lemma),
             speaker=(base + doc[left].idx, base + doc[right - 1].idx + len(doc[right - 1])),
             person=" ".join(strip_title(person.text.split())) if person is not None else None,
-            role=speaker_role(doc, left, right, speaker, person),
+            role=role,
             head_lemma=speaker_key((person.root if person is not None else speaker).text),
             pronoun=speaker.lower_ in PRONOUNS,
             content=(0, 0),
@@ -366,48 +341,48 @@ def attribute_unit(
             denial=lemma in DENIAL_LEMMAS,
         )
         quoted = sorted(taken.get(cue.i, []))
-        clause = _indirect(cue)
+        clause = reported_range(cue)
+        if clause is not None:
+            clause = (after_dateline(doc, *clause), clause[1])
         clause_chars = (
             (base + doc[clause[0]].idx, base + doc[clause[1] - 1].idx + len(doc[clause[1] - 1]))
             if clause else None
         )
-        reported = lemma == "according to" or any(c.dep_ == "ccomp" for c in cue.children)
-        if quoted and clause_chars and reported and all(
-            clause_chars[0] <= qs and qe <= clause_chars[1] + 1 for qs, qe in quoted
-        ) and not any(qs <= clause_chars[0] and clause_chars[1] <= qe for qs, qe in quoted):
-            quoted = []  # the quote marks sit inside the reported clause: a mixed quote
-        if lemma == "call" and not quoted:
-            continue  # "called for", "called on": not a report of words
-        if quoted:
-            for qs, qe in quoted:
-                inner_s, inner_e = trim_quote(article.text, qs, qe)
-                if inner_e - inner_s < 1:
-                    continue
-                denies = who.denial or _quote_denies(doc, base, inner_s, inner_e, article.text)
-                found.append(replace(who, content=(inner_s, inner_e), kind="direct",
-                                     denial=denies))
-        elif clause is not None and clause_chars is not None:
+        mixed = False
+        # "said his temperament is “dangerous for a president.”", "promising lower taxes and
+        # “jobs, jobs, jobs”": the quote marks sit inside what the cue reports (its clause, else
+        # the complement the quote belongs to), which is the statement: a mixed quote
+        for candidate in (clause, quote_complement(cue, quoted, base)):
+            if not quoted or candidate is None:
+                continue
+            chars = (base + doc[candidate[0]].idx,
+                     base + doc[candidate[1] - 1].idx + len(doc[candidate[1] - 1]))
+            inside = [q for q in quoted if within(article.text, q, chars)]
+            if inside and words_outside(cue, candidate, base, quotes):
+                quoted = [q for q in quoted if q not in inside]
+                mixed = True
+                clause = candidate
+                # the closing mark of a quote that ends the clause: 'a “huge win.”'
+                clause_chars = (chars[0], max(chars[1], *(e for _, e in inside)))
+                break
+        if not quoted and not mixed and (lemma in QUOTE_ONLY_LEMMAS or (
+                lemma == "call" and not any(c.lower_ in ("for", "on") for c in cue.children))):
+            continue  # "continued to push", "called him": not a report of words
+        for qs, qe in quoted:
+            inner_s, inner_e = trim_quote(article.text, qs, qe)
+            if inner_e - inner_s < 1:
+                continue
+            denies = who.denial or quote_denies(doc, base, inner_s, inner_e, article.text)
+            found.append(replace(who, content=(inner_s, inner_e), kind="direct",
+                                 denial=denies))
+        if quoted and not mixed:
+            continue
+        if clause is not None and clause_chars is not None:
             text = article.text[clause_chars[0] : clause_chars[1]]
-            kind = "mixed" if any(q in text for q in QUOTE_CHARS) else "indirect"
+            kind = "mixed" if any(q in text for q in QUOTE_MARKS) else "indirect"
             found.append(replace(who, content=clause_chars, kind=kind,
-                                 denial=who.denial or _negated(doc, *clause)))
+                                 denial=who.denial or negated(doc, *clause)))
     return found
-
-
-def _is_title(text: str) -> bool:
-    """Every word but the small ones capitalised: the title of a work, not a quote
-    (textacy's rule for direct quotations)."""
-    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text)
-             if w.lower() not in stop_words()]
-    return len(words) >= 2 and all(w[0].isupper() for w in words)
-
-
-def _quote_denies(doc: Doc, base: int, start: int, end: int, text: str) -> bool:
-    toks = [t for t in doc if start <= base + t.idx < end]
-    if toks and base + toks[-1].idx + len(toks[-1]) >= end - 1:
-        return _negated(doc, toks[0].i, toks[-1].i + 1)
-    return NEGATION.search(text[start:end]) is not None or DISMISSAL.search(
-        text[start:end]) is not None
 
 
 def one_cue_per_quote(found: Sequence[Found]) -> list[Found]:
@@ -427,11 +402,17 @@ def one_cue_per_quote(found: Sequence[Found]) -> list[Found]:
 
 
 def has_cue_outside_quotes(unit: Unit, quotes: Sequence[tuple[int, int]]) -> bool:
-    """The cheap test that decides what the parser sees: a cue word outside quote marks."""
-    return any(
-        m.group().lower() in CUE_FORMS and not _inside(unit.start + m.start(), quotes)
-        for m in WORD.finditer(unit.text)
-    )
+    """The cheap test that decides what the parser sees: a cue word outside quote marks (a
+    verb that reports words only beside a quote, such as "continued", only where the unit
+    touches one)."""
+    quoted = any(s < unit.end and e > unit.start for s, e in quotes)
+    for m in WORD.finditer(unit.text):
+        word = m.group().lower()
+        if word not in CUE_FORMS or inside(unit.start + m.start(), quotes):
+            continue
+        if quoted or cue_lemma_of(word) not in QUOTE_ONLY_LEMMAS:
+            return True
+    return False
 
 
 _CLOSERS = "\"”’)"
@@ -492,6 +473,9 @@ def continuations(
             continue
         inner = trim_quote(article.text, qs, qe)
         if inner[1] - inner[0] < 2 or len(article.text[inner[0] : inner[1]].split()) < 3:
+            continue
+        if is_title(article.text[inner[0] : inner[1]]) or names_a_work_or_gloss(
+                article.text, qs):
             continue
         content = article.text[inner[0] : inner[1]]
         out.append(replace(

@@ -2,7 +2,7 @@
 
 Reports by one speaker are one statement when their words are close: cosine
 similarity of TF-IDF vectors over character 3-5-grams of the normalised text
-(scikit-learn; character n-grams keep "gonna"/"going to" and "coordinate"/
+(``newsbrief.vectors``; character n-grams keep "gonna"/"going to" and "coordinate"/
 "coordinating" close), or when one's words are almost all inside the other's
 ("rubbish" in "It's rubbish ... propaganda"). A report in the outlet's own words
 joins the quoted statement it renders, and that outlet is listed as a paraphrase.
@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from newsbrief.model import Attribution, Quote
 from newsbrief.quotes.lexicon import speaker_key
 from newsbrief.quotes.marks import quoted_spans
 from newsbrief.text import UnionFind, containment, stop_words
+from newsbrief.vectors import TfidfVectorizer, l2_normalize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,13 +49,11 @@ def normalize_text(text: str) -> str:
 def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
     """Cosine similarity of TF-IDF vectors over character 3-5-grams of the normalised texts."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
 
     norm = [normalize_text(t) or t.lower() for t in texts]
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     try:
-        matrix = normalize(vectorizer.fit_transform(norm))
+        matrix = l2_normalize(vectorizer.fit_transform(norm))
     except ValueError:
         return np.zeros((len(texts), len(texts)))
     return np.asarray((matrix @ matrix.T).toarray())
@@ -78,6 +78,87 @@ def _fragments(text: str) -> list[str]:
     return out
 
 
+UNRESOLVED = frozenset({"he", "she"})
+"""Pronouns shown as written when no one they can stand for is found (issue 11)."""
+
+
+def _shown_speaker(a: Attribution) -> str:
+    """The speaker the brief shows: the resolved name, else an unresolved "he" or "she" as
+    written; empty when there is neither."""
+    if a.speaker:
+        return a.speaker
+    written = a.speaker_text.strip()
+    return written if written.casefold() in UNRESOLVED else ""
+
+
+SAME_WORDS = 0.5
+"""Share of the shorter quote's word trigrams found in the other at which two reports quote
+the same words: "if there's a way that we can combat ISIS with any country" in two outlets
+(0.7), not "We do not coordinate military strikes with the Russian military" and "The
+Department of Defense is not coordinating airstrikes with the Russian military" (0.2), two
+spokesmen's words alike. Set for issue 11 on the seeds."""
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    """Word trigrams of a text, lower case, stop words kept (the wording, not the topic)."""
+    words = _TOKEN.findall(_SLANG_RE.sub(lambda m: _SLANG[m.group(0).lower()], text.lower()))
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def one_speaker_per_quote(items: Sequence[Attribution]) -> list[Attribution]:
+    """One speaker for the words that several reports quote alike.
+
+    A report whose speaker stayed an unresolved "he" or "she" takes the name the other
+    outlets give the same words, where they give one. Where outlets give the same words to
+    different people, the speaker in more articles keeps them; at a tie, the one named in
+    the sentence rather than found from a pronoun; at a tie still, nobody does (the brief
+    says less rather than guess).
+    """
+    direct = [i for i, a in enumerate(items) if a.kind == "direct"]
+    if len(direct) < 2:
+        return list(items)
+    grams = [_trigrams(items[i].content) for i in direct]
+    alike = UnionFind(range(len(direct)))
+    for x in range(len(direct)):
+        for y in range(x + 1, len(direct)):
+            shorter = min(len(grams[x]), len(grams[y]))
+            if shorter >= 2 and len(grams[x] & grams[y]) >= SAME_WORDS * shorter:
+                alike.union(x, y)
+    clusters: dict[int, list[int]] = {}
+    for x in range(len(direct)):
+        clusters.setdefault(alike.find(x), []).append(direct[x])
+    out = list(items)
+    dropped: set[int] = set()
+    for members in clusters.values():
+        named = [i for i in members if items[i].speaker]
+        keys = {speaker_key(items[i].speaker or "") for i in named}
+        if not keys:
+            continue
+        articles: Counter[str] = Counter()
+        explicit: Counter[str] = Counter()
+        for key in keys:
+            reports = [items[i] for i in named if speaker_key(items[i].speaker or "") == key]
+            articles[key] = len({r.article_id for r in reports})
+            explicit[key] = sum(1 for r in reports if r.speaker_text.strip().casefold()
+                                not in _PRONOUNS and r.cue)
+        ranked = sorted(keys, key=lambda k: (articles[k], explicit[k]), reverse=True)
+        best = ranked[0]
+        if len(ranked) > 1 and (articles[ranked[1]], explicit[ranked[1]]) == (
+                articles[best], explicit[best]):
+            dropped.update(members)  # two speakers, equally attested: say nothing
+            continue
+        name = next(items[i].speaker for i in named if speaker_key(items[i].speaker or "") == best)
+        for i in members:
+            if not items[i].speaker:
+                out[i] = replace(items[i], speaker=name)  # an unresolved "he" of the same words
+            elif speaker_key(items[i].speaker or "") != best:
+                dropped.add(i)
+    return [a for i, a in enumerate(out) if i not in dropped]
+
+
+_PRONOUNS = frozenset({"he", "she", "him", "her", "they", "i", "we", "who"})
+
+
 def group_quotes(
     attributions: Sequence[Attribution],
     same: float = 0.5,
@@ -92,14 +173,15 @@ def group_quotes(
     quoted one joins every statement whose words it quotes. Sorted by how many
     articles carry the statement, then by where it first appears.
     """
-    items = [a for a in attributions if a.speaker and len(a.content.split()) >= (
-        1 if a.kind == "direct" else 4)]
+    items = one_speaker_per_quote([
+        a for a in attributions if _shown_speaker(a) and len(a.content.split()) >= (
+            1 if a.kind == "direct" else 4)])
     if not items:
         return []
     import numpy as np
 
     sims = similarity_matrix([a.content for a in items])
-    keys = [speaker_key(a.speaker or "") for a in items]
+    keys = [speaker_key(_shown_speaker(a)) for a in items]
     statements = UnionFind(range(len(items)))
     find = statements.find
 
@@ -159,7 +241,7 @@ def group_quotes(
             if cues else "")
         roles = Counter(r.role for r in reports if r.role)
         # the fullest form of the name any outlet gives ("Adrian J. Rankine-Galloway")
-        speaker = max((r.speaker or "" for r in reports if r.role or r is items[rep]),
+        speaker = max((_shown_speaker(r) for r in reports if r.role or r is items[rep]),
                       key=lambda n: (len(n.split()), len(n)))
         quote = Quote(
             speaker=speaker,

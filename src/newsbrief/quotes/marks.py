@@ -13,15 +13,33 @@ same units for its date windows.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbrief.model import CleanArticle, Sentence
 
-__all__ = ["QUOTE_CHARS", "Unit", "article_quotes", "quoted_spans", "text_units", "trim_quote"]
+__all__ = [
+    "QUOTE_CHARS",
+    "QUOTE_MARKS",
+    "TWO_APOSTROPHES",
+    "Unit",
+    "article_quotes",
+    "inside",
+    "quoted_spans",
+    "text_units",
+    "trim_quote",
+]
 
 QUOTE_CHARS = "\"“”"
 """Double quote marks, straight and curly: the marks that delimit a quotation."""
+
+TWO_APOSTROPHES = "''"
+"""Two apostrophes standing for a straight double mark (''like this''), as some wire and
+archive copy writes quotes (a seventh of PolNeAR's texts)."""
+
+QUOTE_MARKS = frozenset({*QUOTE_CHARS, TWO_APOSTROPHES})
+"""Quote marks as the tokenizer gives them: one of ``QUOTE_CHARS``, or two apostrophes."""
 
 _OPENS_AFTER = "([{—–-―:"
 """Characters after which a straight quote mark opens a quote (besides a space)."""
@@ -43,18 +61,34 @@ class Unit:
     """``CleanArticle.text[start:end]``, so that token offsets map back exactly."""
 
 
+def _marks(text: str) -> list[tuple[int, int, str]]:
+    """The quote marks of a text: start, end, and the mark (two apostrophes count as \")."""
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in QUOTE_CHARS:
+            out.append((i, i + 1, ch))
+        elif ch == "'" and text.startswith(TWO_APOSTROPHES, i):
+            out.append((i, i + 2, '"'))
+            i += 1
+        i += 1
+    return out
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the quoted passages in one paragraph, quote marks included.
 
-    Curly marks say which way they face; a straight mark opens after a space or
-    at the start and closes elsewhere. A quote left open at the end runs to the end
+    Curly marks say which way they face; a straight mark (or two apostrophes) opens after a
+    space or at the start and closes elsewhere. A quote left open at the end runs to the end
     (newspapers leave the closing mark off a quote that goes on in the next paragraph).
     """
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(text):
-        if ch not in QUOTE_CHARS:
-            continue
+    if '"' not in text and "“" not in text and "”" not in text and TWO_APOSTROPHES not in text:
+        return spans
+    for i, end, ch in _marks(text):
         if ch == "“":
             opening = True
         elif ch == "”":
@@ -69,11 +103,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             if open_at is None:
                 open_at = i
         elif open_at is not None:
-            spans.append((open_at, i + 1))
+            spans.append((open_at, end))
             open_at = None
     if open_at is not None and len(text) - open_at > 1:
         spans.append((open_at, len(text.rstrip())))
     return spans
+
+
+def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls inside one of ``spans`` (sorted, not overlapping)."""
+    i = bisect_right(spans, (pos, 2**62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def article_quotes(article: CleanArticle) -> list[tuple[int, int]]:
@@ -87,10 +127,20 @@ def article_quotes(article: CleanArticle) -> list[tuple[int, int]]:
 
 def trim_quote(text: str, start: int, end: int) -> tuple[int, int]:
     """The words inside quote marks: marks, spaces and a trailing comma dropped."""
-    while start < end and (text[start] in QUOTE_CHARS or text[start].isspace()):
-        start += 1
-    while end > start and (text[end - 1] in QUOTE_CHARS + " ,\n" or text[end - 1].isspace()):
-        end -= 1
+    while start < end:
+        if text[start] in QUOTE_CHARS or text[start].isspace():
+            start += 1
+        elif text.startswith(TWO_APOSTROPHES, start):
+            start += 2
+        else:
+            break
+    while end > start:
+        if text[end - 1] in QUOTE_CHARS + ",\n" or text[end - 1].isspace():
+            end -= 1
+        elif text.startswith(TWO_APOSTROPHES, end - 2) and end - 2 >= start:
+            end -= 2
+        else:
+            break
     return start, end
 
 
@@ -104,7 +154,7 @@ def _opens_with_quote(prev: Sentence, s: Sentence) -> bool:
     return (
         prev.article_id == s.article_id
         and prev.paragraph == s.paragraph
-        and s.text[:1] in "“\""
+        and (s.text[:1] in "“\"" or s.text.startswith(TWO_APOSTROPHES))
         and prev.end < s.start
     )
 

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from newsbrief import nlp
-from newsbrief.quotes.lexicon import strip_title
+from newsbrief.quotes.lexicon import TITLE, is_person_noun, strip_title
 from newsbrief.quotes.marks import Unit
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["COMMON", "NOMINAL", "PROPER", "mark_people", "parse_units"]
 
@@ -46,7 +46,7 @@ def parse_units(units: Iterable[Unit]) -> dict[tuple[str, int], Doc]:
 
 
 def _proper_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Character spans of runs of proper nouns ("Maj. Adrian J. Rankine-Galloway")."""
+    """Token ranges of runs of proper nouns ("Maj. Adrian J. Rankine-Galloway")."""
     tokens = list(doc)  # one pass: indexing a Doc makes a new Token every time
     tags = [t.tag_ for t in tokens]
     n = len(tokens)
@@ -62,40 +62,106 @@ def _proper_runs(doc: Doc) -> list[tuple[int, int]]:
             or (tokens[j + 1].text in "-." and j + 2 < n and tags[j + 2] in PROPER)
         ):
             j += 1
-        runs.append((tokens[i].idx, tokens[j].idx + len(tokens[j])))
+        runs.append((i, j + 1))
         i = j + 1
     return runs
+
+
+CONTEXT_TOKENS = 3
+"""Tokens on each side of a run of proper nouns that the entity recogniser reads with it. Alone,
+"Helen Okafor" is a place to en_core_web_sm and "Marrowfield" a person; with three words
+around them ("Helen Okafor, the mayor", "mayor of Marrowfield, said") both come out right.
+Chosen for issue 11 on the fixture story and the seeds; about twice the recogniser's work."""
+
+
+_MAY_SPEAK = frozenset({"nsubj", "nsubjpass", "appos", "conj", "ROOT", "dobj", "attr",
+                        "npadvmod", "compound"})
+"""Where a run of proper nouns may name a speaker or someone "he" stands for (a subject, an
+apposition, the subject after the verb that the parser takes for an object): only these get
+the words around them, the rest ("of Marrowfield", "in Syria") are read alone, like a name
+already read (the recogniser's cost grows with the words it reads)."""
+
+
+def _described_as_person(tokens: list[Token], i: int, j: int) -> bool:
+    """Whether the text says the run ``tokens[i:j]`` names a person: a title right before it
+    ("Mr.", "Sen."), a noun for a person right before it ("spokesman Adrian ...", "Mayor Helen
+    Okafor"), or in apposition to it either way ("X, a spokesman", "a spokesman, X")."""
+    if i > 0 and (TITLE.match(tokens[i - 1].text) or (
+            tokens[i - 1].tag_ in COMMON and is_person_noun(tokens[i - 1].text)
+            and i <= tokens[i - 1].head.i < j)):
+        return True  # "Mr. Spicer", "spokesman Eric Pahon" (not "addressing reporters White
+        # House press secretary Sean Spicer")
+    if TITLE.match(tokens[i].text) or is_person_noun(tokens[i].text):
+        return j - i > 1  # "Mayor Helen Okafor", "Sen. Rand Paul": the run opens with a role
+    root = tokens[j - 1]
+    for t in (root, *(c for c in root.children if c.dep_ == "appos")):
+        if t is not root and t.tag_ in COMMON and is_person_noun(t.text):
+            return True
+    return (root.dep_ == "appos" and root.head.tag_ in COMMON
+            and is_person_noun(root.head.text))
 
 
 def mark_people(docs: Iterable[Doc]) -> None:
     """Set ``doc.ents`` to the people named in each parsed doc.
 
-    The recogniser reads each run of proper nouns on its own (a few tokens, not
-    the whole sentence), which keeps its cost to a fraction of a full pass.
+    The recogniser reads each run of proper nouns with a few words around it (not the whole
+    sentence), which keeps its cost to a fraction of a full pass. The small model often
+    misses ("Adrian Rankine-Galloway, a spokesman" is an organisation to it), so a run is
+    also a person where the text describes it as one (``_described_as_person``), and where
+    the recogniser found the same name a person elsewhere in the cluster more often than
+    it found it something else.
     """
     docs = list(docs)
-    runs: list[tuple[Doc, str, int]] = []  # doc, run of proper nouns, where it starts
+    # doc, the window's text, the run's start and end in the doc's text, the window's
+    # start, whether the text describes the run as a person
+    runs: list[tuple[Doc, str, int, int, int, bool]] = []
     for doc in docs:
         text = doc.text  # joins every token anew on each read: once per doc
-        runs += [(doc, text[s:e], s) for s, e in _proper_runs(doc)]
-    unique = list(dict.fromkeys(run for _, run, _ in runs))
-    people: dict[str, list[tuple[int, int]]] = {}
-    for text, found in zip(unique, nlp.entities(unique), strict=True):
-        people[text] = [(e.start_char, e.end_char) for e in found.ents if e.label_ == "PERSON"]
+        tokens = list(doc)
+        for i, j in _proper_runs(doc):
+            context = CONTEXT_TOKENS if tokens[j - 1].dep_ in _MAY_SPEAK else 0
+            wi, wj = max(0, i - context), min(len(tokens), j + context)
+            ws = tokens[wi].idx
+            we = tokens[wj - 1].idx + len(tokens[wj - 1])
+            rs, re_ = tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])
+            runs.append((doc, text[ws:we], rs, re_, ws, _described_as_person(tokens, i, j)))
+    unique = list(dict.fromkeys(window for _, window, *_ in runs))
+    found_in: dict[str, list[tuple[int, int, bool]]] = {}
+    for window, found in zip(unique, nlp.entities(unique), strict=True):
+        found_in[window] = [(e.start_char, e.end_char, e.label_ == "PERSON") for e in found.ents]
+    # people inside each run, as offsets into the doc's text; the votes for each name
+    people: list[tuple[Doc, str, int, int, list[tuple[int, int]], bool]] = []
+    votes: dict[str, list[int]] = {}  # name -> [person, something else]
+    for doc, window, rs, re_, ws, described in runs:
+        ents = [(max(ws + a, rs), min(ws + b, re_), person) for a, b, person in found_in[window]
+                if ws + a < re_ and ws + b > rs]
+        inside = [(a, b) for a, b, person in ents if person]
+        bare = doc.text[rs:re_]
+        vote = votes.setdefault(_name_key(bare), [0, 0])
+        vote[0] += bool(inside) or described
+        vote[1] += bool(ents) and not inside and not described
+        people.append((doc, bare, rs, re_, inside, described))
     # a surname alone ("Spicer", "Mr. Spicer") is a person where the cluster names him in full
     surnames = {
-        text[a:b].split()[-1] for text, found in people.items() for a, b in found
-        if len(text[a:b].split()) > 1
+        doc.text[a:b].split()[-1] for doc, _, _, _, inside, _ in people for a, b in inside
+        if len(doc.text[a:b].split()) > 1
     }
-    for text in unique:
-        words = strip_title(text.split())
-        if not people[text] and len(words) == 1 and words[0] in surnames:
-            people[text] = [(len(text) - len(words[0]), len(text))]
     spans: dict[int, list[Span]] = {}
-    for doc, run, s in runs:
-        for a, b in people.get(run, ()):
-            span = doc.char_span(s + a, s + b, label="PERSON", alignment_mode="expand")
+    for doc, bare, _, re_, inside, described in people:
+        words = strip_title(bare.split())
+        if not inside and words:
+            person, other = votes[_name_key(bare)]
+            if described or person > other or (
+                    len(words) == 1 and words[0] in surnames):
+                inside = [(re_ - len(" ".join(words)), re_)]
+        for a, b in inside:
+            span = doc.char_span(a, b, label="PERSON", alignment_mode="expand")
             if span is not None:
                 spans.setdefault(id(doc), []).append(span)
     for doc in docs:
         doc.ents = nlp.filter_spans(spans.get(id(doc), []))
+
+
+def _name_key(run: str) -> str:
+    """A run of proper nouns without its titles: "Mr. Spicer" and "Spicer" are one name."""
+    return " ".join(strip_title(run.split()))

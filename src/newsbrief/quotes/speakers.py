@@ -1,10 +1,14 @@
 """Speakers across the cluster: every mention of a speaker becomes the fullest name given.
 
-A pronoun becomes the last person quoted or named nearby; a surname the
-fullest form any article gives ("Mr. Spicer" -> "Sean Spicer"); a definite role
-("the White House spokesman") the person just named whose role shares two words
-with it. Roles come from appositions and the words before a name ("White House
-press secretary Sean Spicer").
+A pronoun ("he", "she") becomes the nearest person before it, in its own unit or the two
+before, who can be the speaker: a person quoted before, or a person who is the subject of a
+sentence (not the one spoken to, a victim or an object: "told Trump", "shot Scott"), named
+outside any quote or reported clause, of the pronoun's gender where the cluster shows it
+("Mrs.", "his wife", "spokeswoman"). With no such person the pronoun stays as written. A
+surname becomes the fullest form any article gives ("Mr. Spicer" -> "Sean Spicer"); a
+definite role ("the White House spokesman") the person just named whose role shares two
+words with it. Roles come from appositions and the words before a name ("White House press
+secretary Sean Spicer") and describe a person (``role_ok``).
 """
 
 from __future__ import annotations
@@ -12,17 +16,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsbrief.model import Attribution, CleanArticle
 from newsbrief.quotes.attribution import Found, speaker_role
-from newsbrief.quotes.lexicon import TITLE, speaker_key, strip_title
+from newsbrief.quotes.lexicon import (
+    PRONOUN_GENDER,
+    TITLE,
+    gender_of,
+    is_person_noun,
+    speaker_key,
+    strip_title,
+)
 from newsbrief.quotes.marks import Unit
 from newsbrief.text import stop_words
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 __all__ = ["ANTECEDENT_UNITS", "People", "collect_roles", "names_in_text", "resolve"]
 
@@ -30,6 +41,8 @@ ANTECEDENT_UNITS = 2
 """How far back "he" or "she" looks for the person it stands for: its own unit and the
 two before it. The window quotes have used since issue 4, not tuned on its own."""
 _SPACE = re.compile(r"\s+")
+_APPOSITION = re.compile(r",\s+(?:a|an|the|its|their|one)\s.*$", re.I)
+"""An apposition after a name: ", a local conservation charity"."""
 
 
 @dataclass(slots=True)
@@ -38,6 +51,22 @@ class People:
 
     names: dict[str, Counter[str]]
     roles: dict[str, Counter[str]]
+    genders: dict[str, Counter[str]] = field(default_factory=dict)
+    """By surname: how often the cluster shows the person as a woman ("f") or a man ("m")."""
+
+    def add_gender(self, name: str, gender: str) -> None:
+        """Count one sign of the person's gender (a title, "his wife", "spokeswoman")."""
+        words = strip_title(name.split())
+        if words:
+            self.genders.setdefault(speaker_key(words[-1]), Counter())[gender] += 1
+
+    def gender(self, name: str) -> str | None:
+        """The gender the cluster shows for the person, None when it shows none or both."""
+        words = name.split()
+        counts = self.genders.get(speaker_key(words[-1])) if words else None
+        if not counts or len(counts) != 1:
+            return None
+        return next(iter(counts))
 
     def add(self, name: str, role: str | None = None) -> None:
         """Count one mention of ``name`` (titles dropped), with the role it is given."""
@@ -46,6 +75,7 @@ class People:
             return
         key = speaker_key(words[-1])
         self.names.setdefault(key, Counter())[" ".join(words)] += 1
+        role = role_ok(role)
         if role:
             self.roles.setdefault(key, Counter())[role] += 1
 
@@ -128,7 +158,9 @@ def names_in_text(
 
 
 def collect_roles(doc: Doc, people: People) -> None:
-    """Roles given to named people anywhere in a parsed unit ("Sean Spicer, the ... secretary")."""
+    """Roles given to named people anywhere in a parsed unit ("Sean Spicer, the ... secretary"),
+    and the signs of their gender: a title before the name, a gendered word in its role or
+    right before it ("Mrs. Clinton", "his wife Yoko Ono", "spokeswoman Jane Doe")."""
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
@@ -137,6 +169,79 @@ def collect_roles(doc: Doc, people: People) -> None:
         role = speaker_role(doc, left, right, head, ent)
         if role:
             people.add(ent.text, role)
+        gender = gender_of([*ent.text.split()[:1], *(role or "").split(),
+                            *(t.text for t in doc[max(0, ent.start - 2) : ent.start])])
+        if gender:
+            people.add_gender(ent.text, gender)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """Someone a pronoun may stand for: where named, the name, the gender the text shows."""
+
+    position: int
+    name: str
+    gender: str | None
+    subject: bool = True
+    """Named as the subject of a clause (or quoted): someone who can be "he" or "she"."""
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _is_subject(ent: Span) -> bool:
+    """A person who is the subject of a clause, or in apposition to one: someone who can be
+    "he" or "she" in the next sentence; not an object, someone spoken to, or a modifier."""
+    root = ent.root
+    if root.dep_ == "appos":
+        root = root.head
+    if root.dep_ == "nsubjpass":
+        return root.head.lower_ in {"asked", "quoted", "interviewed", "questioned"}
+    return root.dep_ == "nsubj"
+
+
+def _person_mentions(
+    article: CleanArticle,
+    units: Sequence[Unit],
+    docs: Mapping[tuple[str, int], Doc],
+    people: People,
+    reported: Sequence[tuple[int, int]],
+) -> list[_Candidate]:
+    """People named outside quote marks and reported clauses, each marked as the subject of
+    a clause or not."""
+    from newsbrief.quotes.marks import article_quotes
+
+    quotes = article_quotes(article)
+    out = []
+    for u in units:
+        doc = docs.get((article.id, u.start))
+        if doc is None:
+            continue
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            pos = u.start + ent.start_char
+            if any(s <= pos < e for s, e in quotes) or any(s <= pos < e for s, e in reported):
+                continue
+            name = " ".join(strip_title(ent.text.split()))
+            if name:
+                out.append(_Candidate(pos, name, people.gender(name), _is_subject(ent)))
+    return sorted(out, key=lambda c: c.position)
+
+
+def role_ok(role: str | None) -> str | None:
+    """The role when it describes a person: words, no number alone, URL or stray word ("63",
+    "bar", "www.example.org"); a one-word role must be a noun for a person ("spokesman")."""
+    if not role:
+        return None
+    words = role.split()
+    if re.search(r"https?:|www\.|\.(?:com|org|net)\b|@", role):
+        return None
+    if not any(re.fullmatch(r"[A-Za-z][\w’'.-]*", w) and len(w) > 2 for w in words):
+        return None  # "63", "D-Wis."
+    if len(words) == 1 and not is_person_noun(words[0]):
+        return None  # "bar"
+    return role
 
 
 def resolve(
@@ -162,6 +267,8 @@ def resolve(
                     mentions.append((u.start + ent.start_char, mention))
                     local_names.append(mention)
     mentions.sort()
+    named = _person_mentions(article, units, docs, people, [f.content for f in found])
+    speakers: list[_Candidate] = []  # people quoted so far, where named
     out: list[Attribution] = []
     last_speaker: tuple[int, str, str | None] | None = None  # position, name, role
     for f in found:
@@ -180,8 +287,10 @@ def resolve(
                 continue
         elif f.person:
             name = people.fullest(f.person, local_names)
-        elif f.pronoun:
-            name = _antecedent(position, units, mentions, last_speaker, people, local_names)
+        elif f.pronoun and f.speaker is not None:
+            gender = PRONOUN_GENDER.get(speaker_text.strip().casefold())
+            candidate = _antecedent(f.speaker[0], gender, units, named, speakers)
+            name = people.fullest(candidate.name, local_names) if candidate else None
         else:
             name, resolved = _description(f, speaker_text, position, mentions, descriptions,
                                           people, local_names)
@@ -189,6 +298,7 @@ def resolve(
             f.goes_on and last_speaker is not None)
         if name and is_person:
             role = people.role(name) or role
+        role = role_ok(role)
         content = article.text[f.content[0] : f.content[1]]
         attribution = Attribution(
             article_id=article.id,
@@ -212,30 +322,56 @@ def resolve(
         out.append(attribution)
         if name and is_person:
             last_speaker = (f.content[1], name, role)
+            if f.speaker is not None and not f.goes_on:
+                gender = people.gender(name) if (f.person or f.pronoun) else gender_of(
+                    speaker_text.split())
+                if f.pronoun:
+                    gender = PRONOUN_GENDER.get(speaker_text.strip().casefold()) or gender
+                speakers.append(_Candidate(f.speaker[0], name, gender))
+        elif f.speaker is not None and not f.goes_on and _person_description(speaker_text):
+            # "a spokeswoman said": someone the next "she" may stand for, named as described
+            speakers.append(_Candidate(f.speaker[0], name or speaker_text,
+                                       gender_of(speaker_text.split())))
     return out
+
+
+def _person_description(text: str) -> bool:
+    """A description of one person ("a spokeswoman", "the mayor of Marrowfield")."""
+    words = re.sub(r"\s+(?:of|for|at|in|from|with)\s.*$", "", text.strip()).split()
+    return bool(words) and not words[-1].endswith("s") and is_person_noun(words[-1])
 
 
 def _antecedent(
     position: int,
+    gender: str | None,
     units: Sequence[Unit],
-    mentions: Sequence[tuple[int, str]],
-    last_speaker: tuple[int, str, str | None] | None,
-    people: People,
-    local_names: Sequence[str],
-) -> str | None:
-    """Who "he" or "she" is: the last person quoted, else the last person named nearby."""
+    named: Sequence[_Candidate],
+    speakers: Sequence[_Candidate],
+) -> _Candidate | None:
+    """Who "he" or "she" at ``position`` is: the nearest person before it, in its unit or the
+    ``ANTECEDENT_UNITS`` before, quoted before or the subject of a clause, whose gender (where
+    the cluster shows it) is the pronoun's.
+
+    None when no one fits, or when the nearest fits only because its gender is unknown while
+    someone else nearby is known to have the pronoun's gender ("John Lennon met his wife Yoko
+    Ono. “...,” she said": not Lennon): the pronoun then stays as written.
+    """
     window_start = position
     for u in units:
         if u.start <= position < u.end:
-            idx = u.index
-            window_start = units[max(0, idx - ANTECEDENT_UNITS)].start
+            window_start = units[max(0, u.index - ANTECEDENT_UNITS)].start
             break
-    if last_speaker is not None and last_speaker[0] >= window_start:
-        return last_speaker[1]
-    before = [name for pos, name in mentions if window_start <= pos < position]
-    if before:
-        return people.fullest(before[-1], local_names)
-    return None
+    near = [c for c in [*named, *speakers] if window_start <= c.position < position]
+    fitting = [c for c in near if c.subject
+               and (gender is None or c.gender is None or c.gender == gender)]
+    if not fitting:
+        return None
+    best = max(fitting, key=lambda c: c.position)
+    if gender is not None and best.gender is None and any(
+        c.gender == gender and speaker_key(c.name) != speaker_key(best.name) for c in near
+    ):
+        return None
+    return best
 
 
 def _description(
@@ -254,6 +390,8 @@ def _description(
     text = _SPACE.sub(" ", speaker_text).strip()
     if not text or text.casefold() in {"they", "we", "i", "you", "it", "them"}:
         return None, False
+    # "The River Trust, a local conservation charity": the name, not its description
+    text = _APPOSITION.sub("", text) or text
     words = text.split()
     if all(w[:1].isupper() for w in words) and speaker_key(words[-1]) in people.names:
         # "Spicer" where the entity recogniser missed the name but the cluster has it
