@@ -64,7 +64,7 @@ def main() -> None:
     from newsbrief.readers.jsonl import read_jsonl
 
     py = sys.executable
-    cli = [py, "-m", "newsbrief.cli"]
+    cli = [str(Path(py).parent / "newsbrief")]  # the console script users run
     store = Path(tempfile.mkdtemp()) / "seeds.db"
     subprocess.run([*cli, "ingest", str(SEEDS), "--db", str(store), "-q"], check=True,
                    stderr=subprocess.DEVNULL)
