@@ -92,6 +92,7 @@ METRICS: dict[str, tuple[str, ...]] = {
         "polnear.content_overlap_f1",
         "polnear.source_exact_f1",
         "polnear.source_overlap_f1",
+        "polnear.source_exact_precision",
     ),
     "stories": ("stories.bcubed_f1",),
     "mrpc": ("mrpc.precision", "mrpc.accuracy"),
@@ -349,6 +350,8 @@ def polnear_values(data: Path, every: int) -> tuple[Values, Info]:
     if not names:
         raise EvaluationError(f"no PolNeAR text in {data}")
     values = {f"polnear.{part}_{mode}_f1": s.f1 for (part, mode), s in totals.items()}
+    # the trust measure: of the speakers given, how many are exactly right
+    values["polnear.source_exact_precision"] = totals["source", "exact"].precision
     info = {
         "texts": len(names),
         "counts": {

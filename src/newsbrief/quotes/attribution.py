@@ -66,6 +66,7 @@ _WHEN = re.compile(
 )
 """A time word: "Sean Spicer on Monday said" puts the day, not the speaker, after the name."""
 _SPACE = re.compile(r"\s+")
+_DASHES = frozenset({"--", "—", "–", "―", "-"})
 
 
 def _lemma(tok: Token) -> str:
@@ -158,7 +159,12 @@ def _subject(cue: Token, depth: int = 0) -> Token | None:
             return _subject(cue.head.head, depth + 1)  # "issued a statement denying ..."
         return cue.head  # "reported the ministry saying ..."
     if cue.dep_ == "conj" or (cue.tag_ == "VBG" and cue.dep_ in ("advcl", "xcomp", "pcomp")):
-        return _subject(cue.head, depth + 1)  # "he said, then added", "said, adding that"
+        head = cue.head
+        if cue.tag_ == "VBG" and head.dep_ == "ccomp" and _lemma(head.head) in CUE_LEMMAS:
+            # "Tadesse said 18 projects are underway, adding ...": the parser hangs "adding"
+            # on the reported clause; the one adding is the one who said it
+            head = head.head
+        return _subject(head, depth + 1)  # "he said, then added", "said, adding that"
     return None
 
 
@@ -256,6 +262,8 @@ def _clean_role(text: str) -> str:
     text = _SPACE.sub(" ", text).strip(" ,;:—–-")
     text = re.sub(r"^(?:the|a|an|The|A|An)\s+", "", text)
     text = re.sub(r"\s+(?:Maj|Col|Gen|Lt|Sgt|Capt|Adm|Cmdr)\.?$", "", text)
+    if text.count("(") > text.count(")"):
+        text = text[: text.rindex("(")].rstrip(" ,")  # "... Organization (NATO" cut by the parse
     return text if 1 <= len(text.split()) <= 14 else ""
 
 
@@ -316,6 +324,8 @@ def attribute_unit(
         speaker, person_span = speakers[cue.i]
         left, right = _speaker_range(speaker, cue) if person_span is None else (
             person_span.start, person_span.end)
+        if right < len(doc) and doc[right].text in _DASHES and doc[left].text.isupper():
+            continue  # "ADDIS ABABA, February 11 (Xinhua) -- ...": a dateline, not a speaker
         person = person_span or _person_in(doc, left, right, speaker)
         role = speaker_role(doc, left, right, speaker, person)
         relative = _relative_pronoun(cue)
@@ -355,6 +365,7 @@ def attribute_unit(
         for candidate in (clause, quote_complement(cue, quoted, base)):
             if not quoted or candidate is None:
                 continue
+            candidate = (after_dateline(doc, *candidate), candidate[1])
             chars = (base + doc[candidate[0]].idx,
                      base + doc[candidate[1] - 1].idx + len(doc[candidate[1] - 1]))
             inside = [q for q in quoted if within(article.text, q, chars)]
