@@ -55,7 +55,7 @@ from newsbrief.figures import (
 )
 from newsbrief.model import Sentence, Support
 from newsbrief.settings import Weights
-from newsbrief.text import stem, stop_words
+from newsbrief.text import NEGATORS, stem, stop_words
 
 __all__ = [
     "FEATURES",
@@ -82,10 +82,10 @@ __all__ = [
 # --------------------------------------------------------------------------- facts
 
 _NEGATOR = re.compile(
-    r"\b(?:not|no|never|none|nothing|nobody|nor|neither|without|cannot)\b|n[’']t\b", re.I
+    rf"\b(?:{'|'.join(sorted(NEGATORS | {'nobody', 'without', 'cannot'}))})\b|n[’']t\b", re.I
 )
-"""Polarity words (quotes/lexicon.py's NEGATORS, with "without", "nobody" and "cannot":
-this module sits below quotes/ and cannot import it)."""
+"""Polarity words: text.NEGATORS, with "without", "nobody" and "cannot", which flip a
+stated fact though not a claim's denial."""
 _NEGATIVE_VERB = re.compile(r"\b(?:declin|refus|fail|den(?:y|ie))\w*", re.I)
 """Verbs that negate what follows: "declined to comment" says what "had no comment" says."""
 NEGATED_WINDOW = 4

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 __all__ = [
     "LETTER_WORD",
+    "NEGATORS",
     "TERM",
     "WORD",
     "UnionFind",
@@ -33,6 +34,10 @@ TF-IDF features (one-letter tokens carry no topic)."""
 LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*", re.UNICODE)
 """Letters only, with inner apostrophes, dots and hyphens ("O'Neill", "U.S.", "well-known"):
 what a reader counts as a word of prose."""
+
+NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nor", "neither"})
+"""Words that negate: "we do not coordinate", "there is no exchange", "but none for
+airstrikes"; with the contraction "n't" they are what a negation is, everywhere in newsbrief."""
 
 H = TypeVar("H", bound=Hashable)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from newsbrief.text import NEGATORS
+
 __all__ = [
     "BELIEF_LEMMAS",
     "CUE_FORMS",
@@ -89,9 +91,6 @@ DISMISSAL = re.compile(
 Not "impossible": in news quotes it mostly calls a task hard ("virtually impossible for
 anyone to use a gun"); on dev100 it made eight statements in five stories denials."""
 
-NEGATORS = frozenset({"not", "no", "never", "none", "nothing", "nor", "neither"})
-"""Words that negate: "we do not coordinate", "there is no exchange", "but none for
-airstrikes". With the contraction "n't" these are what ``NEGATION`` finds."""
 
 NEGATION = re.compile(rf"\b(?:{'|'.join(sorted(NEGATORS))})\b|n[’']t\b", re.I)
 """A negation anywhere in a text, where no parse says what it negates."""
