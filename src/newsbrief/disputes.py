@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from newsbrief.model import Attribution, Dispute, Stance
@@ -322,4 +323,64 @@ def _stances(statements: Sequence[Attribution]) -> tuple[Stance, ...]:
         name = max(names, key=lambda n: (len(n.split()), names[n], len(n)))
         stances.append(Stance(speaker=name, statements=tuple(group)))
     stances.sort(key=lambda st: -len(st.article_ids))
-    return tuple(stances)
+    return _one_body(stances)
+
+
+# Words of a speaker that name no body: heads and titles any body has.
+_GENERIC = frozenset(
+    """ministry department office officials official spokesman spokeswoman spokesperson
+    military army government state defense defence foreign affairs interior press secretary
+    agency forces force command council committee house senate the a an of and its his her
+    their
+    """.split()  # noqa: SIM905 (a word list)
+)
+# Speakers that report what a body says rather than speak for it.
+_REPORTERS = re.compile(r"\b(?:outlets?|media|newspapers?|agency|television|tv|channel|"
+                        r"broadcaster|reporters?|journalists?|news)\b", re.I)
+_US = frozenset({"u.s.", "us", "united", "america", "american", "americans", "washington"})
+
+
+def _anchors(st: Stance) -> set[str]:
+    """The words naming the body a speaker speaks for, cut to five letters so that a
+    country and its people meet ("Russia", "Russian"): from a description's capitalised
+    words ("Russian Ministry of Defense"), from a person's role ("Pentagon spokesman")."""
+    speaker = st.speaker
+    roles = Counter(s.role for s in st.statements if s.role)
+    role = roles.most_common(1)[0][0] if roles else ""
+    if _REPORTERS.search(f"{speaker} {role}"):
+        return set()
+    words = speaker.split()
+    person = all(w[:1].isupper() for w in words) and not any(
+        w.casefold().strip("’'s") in _GENERIC for w in words) and len(words) >= 2
+    text = role if person else f"{speaker} {role}"
+    out = set()
+    for w in re.findall(r"[A-Z][\w.’'-]*", text):
+        w = re.sub(r"[’']s$", "", w).casefold()
+        if w in _GENERIC or len(w) < 3:
+            continue
+        out.add("u.s." if w in _US else w[:5])
+    return out
+
+
+def _one_body(stances: Sequence[Stance]) -> tuple[Stance, ...]:
+    """Speakers of one side that are one body (Russia, the Russian Ministry of Defense,
+    "Russian's military") shown together under its name: the shortest name of the body a
+    speaker gives ("Russia"), else the speaker heard in most articles."""
+    anchors = [_anchors(st) for st in stances]
+    bodies = UnionFind(range(len(stances)))
+    for i in range(len(stances)):
+        for j in range(i + 1, len(stances)):
+            if anchors[i] & anchors[j]:
+                bodies.union(i, j)
+    out: list[Stance] = []
+    for members in sorted(bodies.groups(), key=min):
+        if len(members) == 1:
+            out.append(stances[members[0]])
+            continue
+        shared = set.intersection(*(anchors[m] for m in members)) or anchors[members[0]]
+        whole = [stances[m].speaker for m in sorted(members)
+                 if re.sub(r"[’']s$", "", stances[m].speaker).casefold()[:5] in shared
+                 and len(stances[m].speaker.split()) == 1]
+        name = min(whole, key=len) if whole else stances[min(members)].speaker
+        out += [replace(stances[m], body=name) for m in sorted(members)]
+    return tuple(out)

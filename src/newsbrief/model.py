@@ -9,6 +9,7 @@ spans point into ``CleanArticle.text``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -305,10 +306,24 @@ class Stance:
 
     speaker: str
     statements: tuple[Attribution, ...]
+    body: str = ""
+    """The body the speaker speaks for when several speakers of one side are one body
+    ("Russia" for Russia, the Russian Ministry of Defense and the Russian military);
+    empty when the speaker stands alone."""
 
     @property
     def article_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.article_id for s in self.statements))
+
+
+def sides(stances: Sequence[Stance]) -> list[tuple[str, list[Stance], list[str]]]:
+    """Stances grouped by the body they speak for, in order: (name shown, stances,
+    articles)."""
+    groups: dict[tuple[bool, str], list[Stance]] = {}
+    for st in stances:
+        groups.setdefault((bool(st.body), st.body or st.speaker), []).append(st)
+    return [(name, members, list(dict.fromkeys(a for st in members for a in st.article_ids)))
+            for (_, name), members in groups.items()]
 
 
 @dataclass(frozen=True, slots=True)

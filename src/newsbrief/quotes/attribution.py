@@ -39,6 +39,7 @@ from newsbrief.quotes.lexicon import (
     QUOTE_ONLY_LEMMAS,
     SPEECH_NOUNS,
     TITLE,
+    can_speak,
     cue_lemma_of,
     is_person_noun,
     speaker_key,
@@ -93,6 +94,8 @@ class Found:
     denial: bool
     goes_on: bool = False
     """A quote that opens a sentence with no cue: the previous quote's speaker goes on."""
+    able: bool = True
+    """The speaker can speak: a person, a body or a pronoun (not "Current upheaval")."""
 
 
 def _cue_tokens(doc: Doc, quotes: Sequence[tuple[int, int]], base: int) -> list[Token]:
@@ -346,6 +349,7 @@ def attribute_unit(
             role=role,
             head_lemma=speaker_key((person.root if person is not None else speaker).text),
             pronoun=speaker.lower_ in PRONOUNS,
+            able=_able(doc, left, right, speaker, person),
             content=(0, 0),
             kind="",
             denial=lemma in DENIAL_LEMMAS,
@@ -394,6 +398,22 @@ def attribute_unit(
             found.append(replace(who, content=clause_chars, kind=kind,
                                  denial=who.denial or negated(doc, *clause)))
     return found
+
+
+_SPEAKING_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _able(doc: Doc, left: int, right: int, head: Token, person: Span | None) -> bool:
+    """Whether the speaker can say anything: a person or body the entity recogniser names,
+    a pronoun, or a description whose head is a person or a body ("a spokeswoman", "the
+    ministry", "a statement")."""
+    if person is not None or head.lower_ in PRONOUNS or head.lower_ in {"who", "which", "that"}:
+        return True
+    if any(t.ent_type_ in _SPEAKING_ENTITIES for t in doc[left:right]):
+        return True
+    if head.tag_ in PROPER and not head.is_sent_start:
+        return True  # a name the recogniser missed ("The River Trust"), not a capital
+    return can_speak(head.text) or can_speak(head.lemma_)
 
 
 def one_cue_per_quote(found: Sequence[Found]) -> list[Found]:

@@ -31,6 +31,7 @@ from newsbrief.quotes.speakers import (
     People,
     collect_roles,
     names_in_text,
+    one_spelling,
     resolve,
 )
 
@@ -89,4 +90,4 @@ def find_attributions(
             if f.person:
                 people.add(f.person, f.role)
         out += resolve(article, found, units_here, docs, people)
-    return out
+    return one_spelling(out)

@@ -13,6 +13,7 @@ from newsbrief.text import NEGATORS
 
 __all__ = [
     "BELIEF_LEMMAS",
+    "BODY_NOUNS",
     "CUE_FORMS",
     "CUE_LEMMAS",
     "DENIAL_LEMMAS",
@@ -29,6 +30,7 @@ __all__ = [
     "SPEECH_LEMMAS",
     "SPEECH_NOUNS",
     "TITLE",
+    "can_speak",
     "cue_lemma_of",
     "gender_of",
     "is_person_noun",
@@ -162,6 +164,29 @@ ending in a person suffix (-ist, -man, -woman, -person, -eer) count too (``is_pe
 _PERSON_SUFFIX = re.compile(r"[a-z]{3}(?:ist|man|woman|person|eer)$")
 
 
+BODY_NOUNS = frozenset(
+    """government administration ministry department agency office bureau police army military
+    navy force forces company firm corporation business bank court campaign committee
+    council commission party union group team board authority authorities organization
+    organisation association coalition foundation institute university school college
+    hospital church family newspaper paper magazine network station website outlet channel
+    study report survey poll statement lawsuit complaint filing letter memo document
+    indictment release spokesperson spokespeople people public crowd regime embassy
+    parliament congress senate house cabinet white palace kremlin pentagon fbi cia
+    """.split()  # noqa: SIM905 (a word list)
+)
+"""Heads of a description that can report words: a body, a group, or a document that states
+them ("the ministry said", "a statement said", "the study found")."""
+
+
+def can_speak(head: str) -> bool:
+    """Whether a description with this head noun can be the speaker of a statement: a person
+    or a body, not a thing ("Current upheaval", "the cover of his books", "two civil
+    lawsuits" are narrated, not speakers)."""
+    w = head.casefold().strip(".,’'")
+    return is_person_noun(w) or w in BODY_NOUNS or w.rstrip("s") in BODY_NOUNS
+
+
 def is_person_noun(word: str) -> bool:
     """Whether a noun names a person ("spokeswoman", "historian", "mayor"); plurals too."""
     w = word.casefold().strip(".,’'")
@@ -191,7 +216,10 @@ SPEECH_NOUNS = frozenset({
 })
 """Speech-act nouns: "issued a statement denying ..." reports the statement's maker."""
 
-TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Dr|Maj|Col|Gen|Lt|Sgt|Capt|Adm|Cmdr|Sen|Rep|Gov|Prof)\.?$")
+TITLE = re.compile(
+    r"^(?:Mr|Mrs|Ms|Mx|Dr|Maj|Col|Gen|Lt|Sgt|Capt|Adm|Cmdr|Sen|Rep|Gov|Prof|Det|Insp|Supt|Cpl|Pvt|"
+    r"Rev)\.?$"
+)
 """A courtesy or rank title before a name, dropped from the name."""
 
 _IRREGULAR = {

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsbrief.model import Attribution, CleanArticle
@@ -35,7 +36,8 @@ from newsbrief.text import stop_words
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["ANTECEDENT_UNITS", "People", "collect_roles", "names_in_text", "resolve"]
+__all__ = ["ANTECEDENT_UNITS", "People", "collect_roles", "names_in_text", "one_spelling",
+           "resolve"]
 
 ANTECEDENT_UNITS = 2
 """How far back "he" or "she" looks for the person it stands for: its own unit and the
@@ -396,6 +398,8 @@ def _description(
     if all(w[:1].isupper() for w in words) and speaker_key(words[-1]) in people.names:
         # "Spicer" where the entity recogniser missed the name but the cluster has it
         return people.fullest(text, local_names), True
+    if not f.able or text.casefold() in {"who", "which", "that"}:
+        return None, False  # a thing, or a "who" nobody stands for: say nothing
     definite = text.casefold().startswith(("the ", "this "))
     if definite:
         # "the White House spokesman" after "Sean Spicer, the White House press secretary"
@@ -411,3 +415,41 @@ def _description(
             bare = max(longer, key=len)
     descriptions.append((position, f.head_lemma, bare))
     return (bare[0].upper() + bare[1:] if bare[:1].islower() and definite else bare), False
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    """"Ron Gaines" and "Ron Gains": the same first name (or initial) and surnames that
+    differ by a letter or two. Two people of one story rarely have such names; one person
+    spelled two ways by two outlets often does."""
+    wa, wb = strip_title(a.split()), strip_title(b.split())
+    if len(wa) < 2 or len(wb) < 2 or wa == wb:
+        return False
+    fa, fb = wa[0].rstrip(".").casefold(), wb[0].rstrip(".").casefold()
+    if fa != fb and not ((len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0]):
+        return False
+    sa, sb = wa[-1].casefold(), wb[-1].casefold()
+    if sa == sb:
+        return False  # one surname: speaker_key already joins them
+    return (min(len(sa), len(sb)) >= 4 and sa[0] == sb[0]
+            and SequenceMatcher(None, sa, sb).ratio() >= 0.8)
+
+
+def one_spelling(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """One spelling per person: a speaker that outlets spell two ways ("Ron Gaines", "Ron
+    Gains") is shown everywhere in the spelling most reports use, so the brief neither
+    lists two people nor sets one person against himself."""
+    names = Counter(a.speaker for a in attributions if a.speaker)
+    spelled: dict[str, str] = {}
+    kept: list[str] = []
+    for name, _ in names.most_common():
+        for other in kept:
+            if _spelling_variant(name, other):
+                spelled[name] = other
+                spelled.setdefault(name.split()[-1], other)  # "Gains" alone, too
+                break
+        else:
+            kept.append(name)
+    if not spelled:
+        return list(attributions)
+    return [replace(a, speaker=spelled[a.speaker]) if a.speaker in spelled else a
+            for a in attributions]

@@ -8,7 +8,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from newsbrief.model import Brief, CleanArticle
+from newsbrief.model import Brief, CleanArticle, sides
 from newsbrief.render.common import copied_passages, copy_of, source_numbers
 
 
@@ -24,12 +24,14 @@ class Segment:
 @cache
 def environment() -> Environment:
     """The Jinja2 environment, autoescaping everything (article text is untrusted)."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("newsbrief.render", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["sides"] = sides
+    return env
 
 
 def anchor_id(brief_index: int, sentence_id: str) -> str:

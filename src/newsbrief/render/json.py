@@ -94,7 +94,7 @@ def _support(c: Support) -> dict[str, Any]:
 
 
 def _stance(st: Stance) -> dict[str, Any]:
-    return {"speaker": st.speaker, "article_ids": list(st.article_ids),
+    return {"speaker": st.speaker, "body": st.body or None, "article_ids": list(st.article_ids),
             "statements": [asdict(s) for s in st.statements]}
 
 

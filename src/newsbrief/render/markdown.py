@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsbrief.model import Attribution, Brief, FactConflict
+from newsbrief.model import Attribution, Brief, FactConflict, Stance, sides
 from newsbrief.render.common import copied_passages, copy_of, source_numbers
 
 MAX_QUOTES = 12
@@ -85,6 +85,15 @@ def _statement(s: Attribution) -> str:
     return f"{s.cue} {s.content}" if s.cue else s.content
 
 
+def _statements(st: Stance, num: dict[str, int], limit: int) -> str:
+    """A speaker's first ``limit`` distinct statements, each with its source."""
+    unique: dict[str, Attribution] = {}
+    for s in st.statements:
+        unique.setdefault(s.content, s)
+    return "; ".join(f"{_statement(s)} {_cites(num, [s.article_id])}"
+                     for s in list(unique.values())[:limit])
+
+
 def _figures(c: FactConflict, num: dict[str, int]) -> str:
     """The note after a sentence: "figures differ (killed): at least 24 [3]; 46 [1]"."""
     values = "; ".join(f"{value} {_cites(num, ids)}" for value, ids in c.values)
@@ -118,16 +127,13 @@ def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
             lines.append(f"**Claim** ({d.claimed_by[0].speaker}): {d.claim}")
             lines.append("")
             for label, stances in (("Claimed by", d.claimed_by), ("Denied by", d.denied_by)):
-                for st in stances:
-                    unique: dict[str, Attribution] = {}
-                    for s in st.statements:
-                        unique.setdefault(s.content, s)
-                    shown = "; ".join(
-                        f"{_statement(s)} {_cites(num, [s.article_id])}"
-                        for s in list(unique.values())[:3]
-                    )
-                    lines.append(f"- {label} **{st.speaker}** {_cites(num, st.article_ids)}: "
-                                 f"{shown}")
+                for name, members, ids in sides(stances):
+                    if len(members) == 1:
+                        shown = _statements(members[0], num, 3)
+                    else:  # one body, several speakers: each named before its words
+                        shown = "; ".join(f"*{st.speaker}*: {_statements(st, num, 2)}"
+                                          for st in members)
+                    lines.append(f"- {label} **{name}** {_cites(num, ids)}: {shown}")
             lines.append("")
     if brief.additions:
         lines += ["## What each source adds", ""]
