@@ -118,7 +118,8 @@ def items(story: str, b: Any) -> Iterator[Item]:
     for q in b.quotes[:max_quotes]:
         ctx = tuple(f"{r.article_id}: {r.sentence}" for r in q.reports)
         yield Item(story, "quote", _key("quote", q.speaker, q.role, q.text),
-                   f"{q.speaker}{f' ({q.role})' if q.role else ''} [{q.kind}]: {q.text}",
+                   f"{q.speaker}{f' ({q.role})' if q.role else ''} [{q.kind}] "
+                   f"{q.cue or 'said'}: {q.text}",
                    ctx, "")
     for c in getattr(b, "conflicts", []):
         values = "; ".join(f"{v} {list(ids)}" for v, ids in c.values)

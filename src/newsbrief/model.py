@@ -273,6 +273,9 @@ class Attribution:
     """``direct`` (all in quote marks), ``mixed`` (partly quoted) or ``indirect``."""
     denial: bool = False
     """True when the statement denies or negates (a denial cue, a negated clause, "rubbish")."""
+    said: bool = True
+    """False for a belief, a hope or a finding ("believes", "hoped", "the poll shows") and for
+    words not (yet) said ("would blame", "plans to announce"): attributed, but no quote."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -301,21 +301,56 @@ def _tense(doc: Doc, start: int, end: int, before: str) -> str | None:
     return "noun" if noun else None
 
 
-def _tenses(found: Sequence[tuple[Unit, Expression]]) -> dict[tuple[str, int, int], str | None]:
-    """The tense of every expression whose reading depends on it, by (sentence, start, end).
+_CAPTION_OR_TWEET = re.compile(
+    r"\((?:AP|AFP|Reuters|EPA|Getty)[\w ]*Photo|\bphoto\s*(?:by\b|:|/)|\bfile (?:photo|image)\b|"
+    r"\bhandout\b|Getty Images|pic\.twitter|https?://t\.co|\(@\w+\)|"
+    r"\bin this (?:\w+ )?(?:photo|image|picture)\b", re.I)
+"""A caption or an embedded tweet: its date is the picture's or the post's, not an event's."""
 
-    Only the sentences holding such an expression are parsed, each distinct text once
-    (syndicated copies repeat them).
-    """
-    needing = [(u, e) for u, e in found if e.needs_tense]
-    if not needing:
-        return {}
-    texts = list(dict.fromkeys(u.text for u, _ in needing))
-    docs = dict(zip(texts, parse(texts), strict=True))
+_NOT_WHEN = frozenset({"since", "than", "compared", "like", "unlike", "versus", "vs", "vs."})
+"""Words after which a date is a starting point or a comparison, not an event's day."""
+
+
+def _dates_an_event(doc: Doc, start: int, end: int) -> bool:
+    """Whether the date at ``start:end`` is the day of something the sentence tells, not a
+    starting point, a yardstick or a name: "the record-holder since 1972", "up 14 percent
+    compared with the first half of 2013", "more than in 2010", "the 2016 election" are no
+    events."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return True
+    node = span.root
+    if (len(span) == 1 and node.like_num and node.dep_ in _BEFORE_A_NOUN
+            and node.head.tag_.startswith("NN")):
+        return False  # a year that names a thing: "the 2016 election", "his 2007 address"
+    for _ in range(4):  # the date's own prepositions: "since Gerald Ford in 1976"
+        head = node.head
+        if head is node:
+            return True
+        if head.lower_ in _NOT_WHEN or (head.lower_ in ("with", "to")
+                                          and head.head.lower_ == "compared"):
+            return False
+        if not (head.dep_ in ("prep", "pobj", "pcomp") or head.tag_ in ("IN", "NNP")
+                or node.dep_ in ("pobj", "pcomp")):
+            return True
+        node = head
+    return True
+
+
+def _parses(found: Sequence[tuple[Unit, Expression]]) -> dict[str, Doc]:
+    """The parse of every unit holding a date, each distinct text once (syndicated copies
+    repeat them)."""
+    texts = list(dict.fromkeys(u.text for u, _ in found))
+    return dict(zip(texts, parse(texts), strict=True))
+
+
+def _tenses(found: Sequence[tuple[Unit, Expression]], docs: dict[str, Doc]
+            ) -> dict[tuple[str, int, int], str | None]:
+    """The tense of every expression whose reading depends on it, by (sentence, start, end)."""
     return {
         (u.sentence_id, e.start, e.end): _tense(
             docs[u.text], e.start, e.end, u.text[max(0, e.start - 40) : e.start])
-        for u, e in needing
+        for u, e in found if e.needs_tense
     }
 
 
@@ -325,10 +360,12 @@ _ABSOLUTE = frozenset({"date", "month_year", "year"})
 
 
 def date_mentions(articles: Sequence[CleanArticle], sentences: Sequence[Sentence],
-                  published: dict[str, date] | None = None) -> list[Resolved]:
+                  published: dict[str, date] | None = None, events: bool = False
+                  ) -> list[Resolved]:
     """Every date expression of the articles that can be placed, with its date and
     granularity, in text order (``published``: ``publication_dates(articles)``, when
-    the caller has it)."""
+    the caller has it). With ``events``, only the dates of the events the sentences tell
+    (``_dates_an_event``): what the timeline shows."""
     if published is None:
         published = publication_dates(articles)
     story = story_date(published)
@@ -336,7 +373,11 @@ def date_mentions(articles: Sequence[CleanArticle], sentences: Sequence[Sentence
     found = [(u, e) for u in units for e in find_expressions(u.text)]
     if not found:
         return []
-    tenses = _tenses(found)
+    docs = _parses(found if events else [(u, e) for u, e in found if e.needs_tense])
+    tenses = _tenses(found, docs)
+    if events:
+        found = [(u, e) for u, e in found if _CAPTION_OR_TWEET.search(u.text) is None
+                 and _dates_an_event(docs[u.text], e.start, e.end)]
     by_article: dict[str, list[Sentence]] = {}
     for s in sentences:
         by_article.setdefault(s.article_id, []).append(s)
@@ -400,7 +441,7 @@ def timeline_and_conflicts(
     """The timeline, and the events that outlets date differently (``what`` = "date":
     each date as its outlets write it, with the outlets that give it)."""
     published = publication_dates(articles)
-    mentions = date_mentions(articles, sentences, published)
+    mentions = date_mentions(articles, sentences, published, events=True)
     if not mentions:
         return [], []
     story = story_date(published)

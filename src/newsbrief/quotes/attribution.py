@@ -30,6 +30,7 @@ from newsbrief.quotes.content import (
     words_outside,
 )
 from newsbrief.quotes.lexicon import (
+    BELIEF_LEMMAS,
     CUE_FORMS,
     CUE_LEMMAS,
     DENIAL_LEMMAS,
@@ -96,6 +97,24 @@ class Found:
     """A quote that opens a sentence with no cue: the previous quote's speaker goes on."""
     able: bool = True
     """The speaker can speak: a person, a body or a pronoun (not "Current upheaval")."""
+    said: bool = True
+    """Words said, not a belief, a hope or words to come ("would blame", "plans to
+    announce")."""
+
+
+_MODALS = frozenset({"would", "could", "might", "may", "should", "will", "shall", "'d", "’d",
+                     "'ll", "’ll", "wo", "ca", "must"})
+_INTENT = frozenset({"plan", "expect", "hope", "want", "intend", "going", "set", "try", "seek",
+                     "prepare", "aim", "wish", "decline", "refuse", "fail", "able", "likely",
+                     "ready", "due"})
+
+
+def _unsaid(cue: Token) -> bool:
+    """A cue of words that were not said, or not yet: a modal ("would blame", "will
+    announce") or a plan for later ("plans to announce", "is expected to say")."""
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in cue.children):
+        return True
+    return cue.dep_ == "xcomp" and _lemma(cue.head) in _INTENT
 
 
 def _cue_tokens(doc: Doc, quotes: Sequence[tuple[int, int]], base: int) -> list[Token]:
@@ -350,6 +369,7 @@ def attribute_unit(
             head_lemma=speaker_key((person.root if person is not None else speaker).text),
             pronoun=speaker.lower_ in PRONOUNS,
             able=_able(doc, left, right, speaker, person),
+            said=lemma not in BELIEF_LEMMAS and not _unsaid(cue),
             content=(0, 0),
             kind="",
             denial=lemma in DENIAL_LEMMAS,

@@ -175,7 +175,7 @@ def group_quotes(
     """
     items = one_speaker_per_quote([
         a for a in attributions if _shown_speaker(a) and len(a.content.split()) >= (
-            1 if a.kind == "direct" else 4)])
+            1 if a.kind == "direct" else 4) and (a.said or a.kind == "direct")])
     if not items:
         return []
     import numpy as np

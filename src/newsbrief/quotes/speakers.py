@@ -320,6 +320,7 @@ def resolve(
             content_end=f.content[1],
             kind=f.kind,
             denial=f.denial,
+            said=f.said,
         )
         out.append(attribution)
         if name and is_person:
