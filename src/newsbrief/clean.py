@@ -113,6 +113,11 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         30,
     ),
     (
+        "story highlights box",
+        re.compile(r"^story highlights\b", re.I),
+        150,
+    ),
+    (
         "share or social buttons",
         re.compile(
             r"^(share|tweet|email|print|pin it|save)( (this|on|article|story|via))?\b"

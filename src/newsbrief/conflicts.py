@@ -15,8 +15,11 @@ finds a quantity of the same kind with no value in common). Here each becomes a
 * conflicts of one kind of figure that share a sentence are one conflict (the brief's two
   sentences "at least 24 killed" and "killing 46" make one list of values, not two).
 
-Only figures of the brief's own sentences are compared: the brief says so where the fact
-appears, and says nothing about figures it does not state.
+The figures of the brief's own sentences are shown where the fact appears. Beyond them,
+``find_story_conflicts`` compares the figures of every sentence that gives one with the
+closest sentences of the other independent sources (a few neighbours each, by TF-IDF
+cosine: cost grows with the story, not with its square), under the same rules; those are
+listed among the disputes only.
 """
 
 from __future__ import annotations
@@ -24,11 +27,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsbrief.agreement import Quantity, conflicts, dates_differ, facts, same_value
+from newsbrief.agreement import (
+    MODEL_LENGTH_RATIO,
+    Quantity,
+    carries_probability,
+    conflicts,
+    dates_differ,
+    facts,
+    same_value,
+)
 from newsbrief.model import BriefSentence, FactConflict, FactReport, Sentence, Support
-from newsbrief.text import UnionFind
+from newsbrief.settings import Weights
+from newsbrief.text import UnionFind, stemmed_terms, stop_words
+from newsbrief.vectors import TfidfVectorizer
 
-__all__ = ["find_conflicts"]
+__all__ = ["find_conflicts", "find_spelling_conflicts", "find_story_conflicts"]
 
 _OTHER_EVENT = re.compile(
     r"\b(?:separate|separately|another|earlier|previous|previously|prior|similar|also|"
@@ -133,3 +146,145 @@ def find_conflicts(
         if bs.disagreeing:
             found += _sentence_conflicts(bs, by_id, group_of)
     return _merge(found)
+
+
+STORY_NEIGHBOURS = 3
+"""Closest sentences of each other source that a sentence giving a figure is compared with."""
+MAX_FIGURE_SENTENCES = 3000
+"""Most sentences with a figure compared story-wide (the first, in article order): the cost
+stays bounded whatever the input."""
+
+
+def find_story_conflicts(
+    sentences: Sequence[Sentence],
+    source_groups: Sequence[Sequence[str]],
+    known: list[FactConflict],
+    weights: Weights | None = None,
+) -> list[FactConflict]:
+    """Figures that independent sources give otherwise anywhere in the story, beyond the
+    ``known`` conflicts of the brief's own sentences (which keep their place)."""
+    weights = weights or Weights()
+    group_of = {a: g for g, group in enumerate(source_groups) for a in group}
+    if len(set(group_of.values())) < 2:
+        return []
+    found = [(s, facts(s.text)) for s in sentences if not _OTHER_EVENT.search(s.text)]
+    found = [(s, f) for s, f in found if any(q.kind for q in f.quantities)]
+    found = found[:MAX_FIGURE_SENTENCES]
+    if len(found) < 2:
+        return []
+    try:
+        matrix = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_terms).fit_transform(
+            [s.text for s, _ in found])
+    except ValueError:
+        return []
+    sims = (matrix @ matrix.T).tocsr()
+    pairs: dict[tuple[int, int], float] = {}
+    for i in range(len(found)):
+        row = sims.getrow(i)
+        best: dict[int, list[tuple[float, int]]] = {}
+        for j, sim in zip(row.indices.tolist(), row.data.tolist(), strict=True):
+            gi, gj = group_of.get(found[i][0].article_id), group_of.get(found[j][0].article_id)
+            if gi == gj or sim < weights.cite_threshold:
+                continue
+            best.setdefault(gj if gj is not None else -1, []).append((sim, j))
+        for near in best.values():
+            for sim, j in sorted(near, reverse=True)[:STORY_NEIGHBOURS]:
+                pairs[(min(i, j), max(i, j))] = sim
+    candidates: list[tuple[int, int, float]] = []
+    for (i, j), sim in pairs.items():
+        a, b = found[i][1], found[j][1]
+        if dates_differ(a, b) or not conflicts(a, b):
+            continue
+        if min(len(a.words), len(b.words)) < MODEL_LENGTH_RATIO * max(len(a.words),
+                                                                      len(b.words)):
+            continue
+        candidates.append((i, j, sim))
+    if not candidates:
+        return []
+    probability = carries_probability([(found[i][1], found[j][1]) for i, j, _ in candidates],
+                                      [sim for _, _, sim in candidates])
+    seen = {sid for c in known for sid in c.sentence_ids}
+    out: list[FactConflict] = []
+    for (i, j, _), p in zip(candidates, probability.tolist(), strict=True):
+        (si, fi), (sj, fj) = found[i], found[j]
+        if si.id in seen or sj.id in seen:
+            continue
+        if p < weights.conflict_threshold:
+            continue  # (the figures' neighbouring words alone find mostly other things)
+        for mine, their in conflicts(fi, fj):
+            out.append(FactConflict(_what(mine), (_report(mine, si), _report(their, sj))))
+    merged = _merge(out)
+    order = {s.id: n for n, s in enumerate(sentences)}
+    merged.sort(key=lambda c: min(order.get(r.sentence_id, 0) for r in c.reports))
+    return merged
+
+
+_CAPITALISED = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)\b")
+_NEIGHBOUR = re.compile(r"[A-Za-z][\w'’-]*")
+SPELLING_RATIO = 0.8
+"""Least similarity (difflib ratio) of two spellings of one name."""
+
+
+def _fold(word: str) -> str:
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word.replace("’", "'"))
+                    if not unicodedata.combining(c)).casefold()
+    return re.sub(r"(?:'s|s)$", "", plain)  # "Trump’s" and "Trump's", "State" and "States"
+
+
+def find_spelling_conflicts(
+    sentences: Sequence[Sentence], source_groups: Sequence[Sequence[str]]
+) -> list[FactConflict]:
+    """A name that independent sources spell differently ("Frazier" [1]; "Fraiser" [2],
+    "Sebastian Coe"; "Sebastien Coe"): two capitalised words a letter or two apart, each
+    used by one source and never by the other, next to the same word somewhere in both.
+    Accents alone ("Pääbo", "Paabo") are a transliteration, not a disagreement; a source
+    that writes both spellings has a typo, not a different fact."""
+    from difflib import SequenceMatcher
+
+    group_of = {a: g for g, group in enumerate(source_groups) for a in group}
+    uses: dict[int, dict[str, list[tuple[Sentence, int, int, set[str]]]]] = {}
+    for s in sentences:
+        g = group_of.get(s.article_id)
+        if g is None:
+            continue
+        for m in _CAPITALISED.finditer(s.text):
+            if m.start() == 0 or len(m.group(1)) < 4:
+                continue  # a sentence's first word is capitalised whatever it is
+            before = _NEIGHBOUR.findall(s.text[max(0, m.start() - 30) : m.start()])[-1:]
+            after = _NEIGHBOUR.findall(s.text[m.end() : m.end() + 30])[:1]
+            near = {w.casefold() for w in (*before, *after)} - stop_words()
+            uses.setdefault(g, {}).setdefault(m.group(1), []).append(
+                (s, m.start(), m.end(), near))
+    lower = {w.casefold() for s in sentences for w in _NEIGHBOUR.findall(s.text)
+             if w.islower()}
+    out: list[FactConflict] = []
+    seen: set[frozenset[str]] = set()
+    groups = sorted(uses)
+    for x, ga in enumerate(groups):
+        for gb in groups[x + 1 :]:
+            for wa, ua in uses[ga].items():
+                for wb, ub in uses[gb].items():
+                    if (wa == wb or wa[0] != wb[0] or abs(len(wa) - len(wb)) > 1
+                            or wb in uses[ga] or wa in uses[gb] or _fold(wa) == _fold(wb)
+                            or wa.casefold() in lower or wb.casefold() in lower
+                            or frozenset((wa, wb)) in seen):
+                        continue
+                    if SequenceMatcher(None, wa.casefold(), wb.casefold()).ratio() \
+                            < SPELLING_RATIO:
+                        continue
+                    if not any(na & nb for *_, na in ua for *_, nb in ub):
+                        continue  # never next to the same word: two names, not one
+                    seen.add(frozenset((wa, wb)))
+                    reports = []
+                    for k, w in enumerate((wa, wb)):
+                        first: dict[str, tuple[Sentence, int, int]] = {}
+                        for g in groups:  # every article that writes it, once
+                            for s, a, b, _ in uses[g].get(w, ()):
+                                first.setdefault(s.article_id, (s, a, b))
+                        reports += [FactReport(w, float(k), s.article_id, s.id, s.start + a,
+                                               s.start + b, s.text)
+                                    for s, a, b in first.values()]
+                    out.append(FactConflict("spelling", tuple(reports)))
+    return out

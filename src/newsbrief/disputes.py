@@ -142,6 +142,8 @@ def find_disputes(
     claims = [
         i for i, a in enumerate(statements)
         if not a.denial and len(a.content.split()) >= 5 and _HEDGED.search(a.content) is None
+        # "agreed to meet ...", "urged voters to ...": a decision or a request, no claim
+        and not a.content.lstrip().lower().startswith("to ")
         # "the AP reported the ministry saying ...": the claim is the ministry's, not the AP's
         and not any((a.article_id, c) in cues for c in range(a.content_start, a.content_end))
     ]

@@ -78,7 +78,7 @@ YEAR = re.compile(
 
 _EVENTS = {
     "killed": ("kill", "dead", "die", "died", "death", "deaths", "toll", "fatal", "fatalities",
-               "live", "lives", "bodies", "slain", "murder", "murdered", "massacr"),
+               "lives", "bodies", "slain", "murder", "murdered", "massacr"),
     "injured": ("injur", "wound", "hurt", "hospitalis", "hospitaliz", "casualties"),
     "arrested": ("arrest", "detain", "custody", "charged"),
     "missing": ("missing",),

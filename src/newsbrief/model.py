@@ -430,6 +430,12 @@ class FactConflict:
         return tuple(dict.fromkeys(r.article_id for r in self.reports))
 
     @property
+    def heading(self) -> str:
+        """"Figures differ", "Dates differ" or "Spellings differ"."""
+        return {"date": "Dates differ", "spelling": "Spellings differ"}.get(
+            self.what, "Figures differ")
+
+    @property
     def sentence_ids(self) -> frozenset[str]:
         return frozenset(r.sentence_id for r in self.reports)
 

@@ -13,7 +13,11 @@ from pathlib import Path
 
 from newsbrief.additions import source_additions
 from newsbrief.clean import clean_all
-from newsbrief.conflicts import find_conflicts
+from newsbrief.conflicts import (
+    find_conflicts,
+    find_spelling_conflicts,
+    find_story_conflicts,
+)
 from newsbrief.copies import find_copies
 from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
@@ -103,7 +107,9 @@ def _add_sections(result: Brief, sentences: Sequence[Sentence]) -> None:
     result.disputes = find_disputes(attributions)
     result.additions = source_additions(sentences, result.source_groups)
     result.timeline, clashes = timeline_and_conflicts(result.articles, sentences)
-    result.conflicts = [*result.conflicts, *clashes]
+    story = find_story_conflicts(sentences, result.source_groups, result.conflicts)
+    names = find_spelling_conflicts(sentences, result.source_groups)
+    result.conflicts = [*result.conflicts, *story, *names, *clashes]
 
 
 def brief_paths(

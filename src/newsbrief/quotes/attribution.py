@@ -42,6 +42,7 @@ from newsbrief.quotes.lexicon import (
     TITLE,
     can_speak,
     cue_lemma_of,
+    is_name,
     is_person_noun,
     speaker_key,
     strip_title,
@@ -202,7 +203,8 @@ def _person_left_of(cue: Token) -> Span | None:
     """The nearest person named before the cue in its sentence (for a dangling "stating that")."""
     best = None
     for ent in cue.doc.ents:
-        if ent.label_ == "PERSON" and ent.end <= cue.i and ent.sent == cue.sent:
+        if (ent.label_ == "PERSON" and is_name(ent.text) and ent.end <= cue.i
+                and ent.sent == cue.sent):
             best = ent
     return best
 
@@ -244,7 +246,7 @@ def _person_in(doc: Doc, left: int, right: int, head: Token) -> Span | None:
     """The person the speaker phrase names: the name at its head, or in apposition to it
     ("a spokesman, Maj. Adrian Rankine-Galloway"); not a modifier ("the Trump administration")."""
     for e in doc.ents:
-        if e.label_ != "PERSON" or not (left <= e.start and e.end <= right):
+        if e.label_ != "PERSON" or not (left <= e.start and e.end <= right) or not is_name(e.text):
             continue
         if e.start <= head.i < e.end:
             return e
@@ -421,15 +423,23 @@ def attribute_unit(
 
 
 _SPEAKING_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_WHEN_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
+    tomorrow week month year morning evening night afternoon""".split()  # noqa: SIM905
+)
 
 
 def _able(doc: Doc, left: int, right: int, head: Token, person: Span | None) -> bool:
     """Whether the speaker can say anything: a person or body the entity recogniser names,
     a pronoun, or a description whose head is a person or a body ("a spokeswoman", "the
     ministry", "a statement")."""
+    if head.lower_ in _WHEN_WORDS:
+        return False  # "said Wednesday" parsed with "Wednesday" as the subject
     if person is not None or head.lower_ in PRONOUNS or head.lower_ in {"who", "which", "that"}:
         return True
-    if any(t.ent_type_ in _SPEAKING_ENTITIES for t in doc[left:right]):
+    # the head's own name ("the Russian Ministry of Defense"), not a possessor's ("Obama's way")
+    if any(t.ent_type_ in _SPEAKING_ENTITIES
+           for t in (head, *(c for c in head.children if c.dep_ in ("compound", "flat")))):
         return True
     if head.tag_ in PROPER and not head.is_sent_start:
         return True  # a name the recogniser missed ("The River Trust"), not a capital

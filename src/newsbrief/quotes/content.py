@@ -251,12 +251,18 @@ def reported_range(cue: Token) -> tuple[int, int] | None:
     return None
 
 
+_ADDITIVE = frozenset({"only", "just", "merely", "simply", "solely"})
+
+
 def negated(doc: Doc, left: int, right: int) -> bool:
     """A negation on the content's main verb (or one step below it), or a dismissal."""
     span = doc[left:right]
     roots = [t for t in span if t.head.i < left or t.head.i >= right or t.head.i == t.i]
     root_ids = {r.i for r in roots}
     for tok in span:
+        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        if nxt in _ADDITIVE:
+            continue  # "not just in Asia but in Europe too": adds, denies nothing
         if tok.dep_ == "neg" and tok.head.i in root_ids:
             return True  # "we do not coordinate", "I'm not aware"
         # "not" counts on the main verb only (above): one step below, "did not witness"

@@ -24,6 +24,7 @@ from newsbrief.quotes.attribution import (
     has_cue_outside_quotes,
     one_cue_per_quote,
 )
+from newsbrief.quotes.lexicon import is_name
 from newsbrief.quotes.marks import Unit, article_quotes, text_units
 from newsbrief.quotes.parse import mark_people, parse_units
 from newsbrief.quotes.speakers import (
@@ -71,7 +72,7 @@ def find_attributions(
         if doc is None:
             continue
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent.text) > 2:
+            if ent.label_ == "PERSON" and is_name(ent.text):
                 people.add(ent.text)
         if (u.article_id, u.start) in wanted_ids:
             found_by_article.setdefault(u.article_id, []).extend(

@@ -156,6 +156,39 @@ def one_speaker_per_quote(items: Sequence[Attribution]) -> list[Attribution]:
     return [a for i, a in enumerate(out) if i not in dropped]
 
 
+MIN_QUOTED_WORDS = 3
+"""Fewest words a quote shown alone may have: "never once" or "soon" cut from their sentence
+say nothing (they still join a longer report of the same words, "rubbish." with "It's
+rubbish ... propaganda", and count where a denial needs them)."""
+
+
+def _goes_on(a: Attribution) -> bool:
+    """Whether the sentence goes on from the cue into the quote ("said, “because"), rather
+    than ending first ("said in an email. “They're not ...")."""
+    at = a.sentence.find(a.cue)
+    to = a.sentence.find(a.content[:30], max(at, 0))
+    return at >= 0 and to > at and re.search(r"[.!?]", a.sentence[at + len(a.cue) : to]) is None
+
+
+def join_interrupted(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """One statement for a quote that the reporting verb interrupts: "“Badly,” the president
+    said, “because I think the country needs it.”" is shown as "Badly … because I think the
+    country needs it.", not as two quotes that mean nothing alone."""
+    out: list[Attribution] = []
+    for a in attributions:
+        prev = out[-1] if out else None
+        if (prev is not None and a.kind == "direct" and prev.kind == "direct"
+                and prev.article_id == a.article_id and prev.cue_start == a.cue_start
+                and prev.sentence_id == a.sentence_id
+                and prev.content_end <= a.cue_start < a.content_start
+                and prev.speaker == a.speaker and _goes_on(a)):
+            out[-1] = replace(prev, content=f"{prev.content.rstrip(' ,')} … {a.content}",
+                              content_end=a.content_end)
+            continue
+        out.append(a)
+    return out
+
+
 _PRONOUNS = frozenset({"he", "she", "him", "her", "they", "i", "we", "who"})
 
 
@@ -174,8 +207,9 @@ def group_quotes(
     articles carry the statement, then by where it first appears.
     """
     items = one_speaker_per_quote([
-        a for a in attributions if _shown_speaker(a) and len(a.content.split()) >= (
-            1 if a.kind == "direct" else 4) and (a.said or a.kind == "direct")])
+        a for a in join_interrupted(attributions) if _shown_speaker(a)
+        and len(a.content.split()) >= (1 if a.kind == "direct" else 4)
+        and (a.said or a.kind == "direct")])
     if not items:
         return []
     import numpy as np
@@ -254,4 +288,4 @@ def group_quotes(
         first = min((order[items[i].article_id], items[i].content_start) for i in members)
         out.append(((-len(quote.article_ids), first[0] * 10**7 + first[1]), quote))
     out.sort(key=lambda x: x[0])
-    return [q for _, q in out]
+    return [q for _, q in out if len(q.text.split()) >= MIN_QUOTED_WORDS]

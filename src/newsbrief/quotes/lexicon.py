@@ -33,6 +33,7 @@ __all__ = [
     "can_speak",
     "cue_lemma_of",
     "gender_of",
+    "is_name",
     "is_person_noun",
     "speaker_key",
     "strip_title",
@@ -177,6 +178,17 @@ BODY_NOUNS = frozenset(
 )
 """Heads of a description that can report words: a body, a group, or a document that states
 them ("the ministry said", "a statement said", "the study found")."""
+
+
+_NOT_A_NAME = re.compile(
+    r"^(?:Ph\.?\s?D|M\.?\s?D|Jr|Sr|Esq|MBA|M\.?A|B\.?A|J\.?D|RN|CEO)\.?$", re.I)
+
+
+def is_name(text: str) -> bool:
+    """Whether the entity recogniser's PERSON is a name: a word of two letters or more,
+    not a degree or a suffix ("Ph.D.", "Jr.")."""
+    words = [w for w in text.split() if not _NOT_A_NAME.match(w.strip(",."))]
+    return len(text) > 2 and any(sum(c.isalpha() for c in w) >= 2 for w in words)
 
 
 def can_speak(head: str) -> bool:

@@ -26,6 +26,7 @@ from newsbrief.quotes.lexicon import (
     PRONOUN_GENDER,
     TITLE,
     gender_of,
+    is_name,
     is_person_noun,
     speaker_key,
     strip_title,
@@ -94,13 +95,14 @@ class People:
             return speaker_key(cw[-1]) == key and (first is None or cw[0] == first)
 
         best = " ".join(words)
+        pools = (list(local), list(self.names.get(key, Counter())))
+        if first is None and len({c.split()[0] for pool in pools for c in pool
+                                  if fits(c) and len(c.split()) > 1}) > 1:
+            return best  # two people of the story share the surname: keep it as written
         # the article's own fullest form first; the cluster's when the article has only
         # the surname ("Spicer said" in one outlet, "Sean Spicer" in another)
-        for pool in (list(local), list(self.names.get(key, Counter()))):
+        for pool in pools:
             matches = [c for c in pool if fits(c)]
-            firsts = {c.split()[0] for c in matches if len(c.split()) > 1}
-            if first is None and len(firsts) > 1:
-                return best  # two people share the surname: keep it as written
             if matches:
                 found = max(matches, key=lambda c: (len(c.split()), len(c)))
                 if len(found.split()) > len(best.split()):
@@ -263,7 +265,7 @@ def resolve(
         if doc is None:
             continue
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and is_name(ent.text):
                 mention = " ".join(strip_title(ent.text.split()))
                 if mention:
                     mentions.append((u.start + ent.start_char, mention))

@@ -97,7 +97,7 @@ def _statements(st: Stance, num: dict[str, int], limit: int) -> str:
 def _figures(c: FactConflict, num: dict[str, int]) -> str:
     """The note after a sentence: "figures differ (killed): at least 24 [3]; 46 [1]"."""
     values = "; ".join(f"{value} {_cites(num, ids)}" for value, ids in c.values)
-    return f"figures differ ({c.what}): {values}"
+    return f"{c.heading.lower()} ({c.what}): {values}"
 
 
 def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
@@ -118,7 +118,7 @@ def _sections(brief: Brief, num: dict[str, int]) -> list[str]:
     if brief.disputes or brief.conflicts:
         lines += ["## Disputes", ""]
         for c in brief.conflicts:
-            lines += [f"**Figures differ** ({c.what}): "
+            lines += [f"**{c.heading}** ({c.what}): "
                       + "; ".join(f"{value} {_cites(num, ids)}" for value, ids in c.values), ""]
             lines += [f"- {r.value} {_cites(num, [r.article_id])}: “{_one_line(r.sentence)}”"
                       for r in c.reports]
