@@ -71,3 +71,50 @@ def test_outlets_that_agree_are_not_set_against_each_other() -> None:
     assert b.conflicts == []
     cited = [s for s in b.summary if "46" in s.text]
     assert cited and all(set(s.article_ids) == {"a0", "a1"} for s in cited)
+
+
+# --- names spelled two ways, figures anywhere in the story -----------------------------
+
+
+def test_a_name_two_sources_spell_differently_is_a_disagreement() -> None:
+    a = ("The bodies of Naftali Frenkel and Eyal Yifrach were found on Monday evening.\n"
+         "Trump’s envoy called the killings a tragedy for the region.")
+    b = ("After the burials of Eyal Yifrach and Naftali Frankel, the army moved in.\n"
+         "Trump's envoy said the army would act.")
+    c = "Police said Naftali Frenkel had been missing for more than two weeks."
+    out = brief([Article("a0", "One", "1.txt", a), Article("a1", "Two", "2.txt", b),
+                 Article("a2", "Three", "3.txt", c)], words=60)
+    spellings = [x for x in out.conflicts if x.what == "spelling"]
+    assert [x.values for x in spellings] == [(("Frenkel", ("a0", "a2")), ("Frankel", ("a1",)))]
+    assert spellings[0].heading == "Spellings differ"
+    md = render([out], "md")
+    assert "**Spellings differ** (spelling): Frenkel [1][3]; Frankel [2]" in md
+
+
+def test_accents_apostrophes_and_one_outlet_typos_are_no_disagreement() -> None:
+    a = "Svante Pääbo led the work, and Simon’s team checked it, said Mr. Simons."
+    b = "Svante Paabo led the work, and Simon's team checked it."
+    out = brief([Article("a0", "One", "1.txt", a), Article("a1", "Two", "2.txt", b)], words=40)
+    assert [x for x in out.conflicts if x.what == "spelling"] == []
+
+
+def test_figures_that_differ_outside_the_summary_are_disputes() -> None:
+    from newsbrief.conflicts import find_story_conflicts
+    from newsbrief.pipeline import prepare
+
+    a = Article("a0", "One", "1.txt", "An official in the president's office says at least "
+                "60 people have been killed in the attempted coup.")
+    b = Article("a1", "Two", "2.txt", "At least 161 people died in the attempted coup, said "
+                "the prime minister.")
+    c = Article("a2", "Three", "3.txt", "The coup attempt began late on Friday night.")
+    result, sentences = prepare([a, b, c])
+    (conflict,) = find_story_conflicts(sentences, result.source_groups, [])
+    assert conflict.what == "killed"
+    assert {v for v, _ in conflict.values} == {"at least 60", "At least 161"} or \
+        {v for v, _ in conflict.values} == {"at least 60", "at least 161"}
+    # figures of other things, told alike, are not set against each other
+    d = Article("a3", "Four", "4.txt", "The father of three children, ages 4, 3 and 6 months, "
+                "was arrested.")
+    e = Article("a4", "Five", "5.txt", "He was paroled two months ago after serving two years.")
+    result, sentences = prepare([d, e])
+    assert find_story_conflicts(sentences, result.source_groups, []) == []

@@ -121,3 +121,34 @@ def test_seed_dispute(seed_brief: Brief) -> None:
         for a in stance.statements:
             text = seed_brief.article(a.article_id).text
             assert " ".join(text[a.content_start : a.content_end].split()) == a.content
+
+
+def test_the_speakers_of_one_body_are_one_side(seed_brief: Brief) -> None:
+    (dispute,) = [d for d in seed_brief.disputes if "coordinates" in d.claim]
+    russia = [st for st in dispute.claimed_by if st.body == "Russia"]
+    assert {st.speaker for st in russia} >= {"Russian Ministry of Defense", "Russia"}
+    # each statement keeps its own speaker; a Russian outlet reports, it is not the body
+    assert all(s.speaker for st in russia for s in st.statements)
+    assert all(st.body != "Russia" for st in dispute.claimed_by if "outlet" in st.speaker)
+    from newsbrief.render import render
+
+    md = render([seed_brief], "md")
+    assert "- Claimed by **Russia** " in md and "*Russian Ministry of Defense*:" in md
+
+
+def test_a_denial_naming_the_claimant_answers_her_claim() -> None:
+    claim = statement("a0", "Jan Brewer", "the president was thin-skinned and a little tense",
+                      0)
+    denial = statement("a1", "Barack Obama", "he was tense in his encounter with Jan Brewer",
+                       0, denial=True, cue="denied")
+    (d,) = find_disputes([claim, denial])
+    assert [st.speaker for st in d.claimed_by] == ["Jan Brewer"]
+    assert [st.speaker for st in d.denied_by] == ["Barack Obama"]
+
+
+def test_an_infinitive_is_no_claim() -> None:
+    plan = statement("a0", "Donald Trump Jr.", "to meet with a woman described as a lawyer", 0,
+                     cue="agreed")
+    denial = statement("a0", "Donald Trump", "the meeting with the woman lawyer was wrong", 200,
+                       denial=True)
+    assert find_disputes([plan, denial]) == []

@@ -203,12 +203,17 @@ def test_the_denial_is_set_against_the_claim(story_brief: Brief) -> None:
     assert dispute.claim == (
         "the solvent had leaked from the Stannard Chemicals plant upstream of the town")
     (claim,) = dispute.claimed_by
-    (denial,) = dispute.denied_by
+    denial, director = dispute.denied_by  # the company, and its operations director
     assert claim.speaker.startswith("River Trust")
     assert denial.speaker == "Stannard Chemicals"
-    assert claim.article_ids == denial.article_ids == (WIRE, COURIER)
+    assert director.speaker == "Daniel Reyes"
+    assert [s.content for s in director.statements] == [
+        "There has been no leak from our site, and the claim that there has is simply false"]
+    assert denial.article_ids == (WIRE, COURIER, LEDGER)
+    # the Ledger's director denies the leak right after the Trust's finding there
+    assert claim.article_ids == (WIRE, COURIER, LEDGER)
     assert not any(s.denial for s in claim.statements)
-    assert all(s.denial and s.cue == "denied" for s in denial.statements)
+    assert all(s.denial and s.cue in ("denied", "rejected") for s in denial.statements)
     assert 0 < dispute.similarity <= 1
 
 

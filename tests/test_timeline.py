@@ -249,3 +249,14 @@ def test_the_tempeval_scorer_judges_a_value_at_the_granularity_it_claims() -> No
     assert gold_period("PRESENT_REF") is None and gold_envelope("PRESENT_REF") is None
     assert gold_envelope("1989-WXX") == (date(1989, 1, 1), date(1990, 1, 1))
     assert gold_period("1998-Q3") == (date(1998, 7, 1), date(1998, 10, 1))
+
+
+def test_starting_points_yardsticks_names_and_captions_are_no_events() -> None:
+    for text in ("It was shorter than the record-holder since 1972, a long speech.",
+                 "Net profit was up 14 percent compared with the first half of 2013.",
+                 "He is questioned in the investigation into meddling in the 2016 election.",
+                 "The word appears in the new edition, in New York, Thursday, Sept. 20, 2018 "
+                 "(AP Photo/Richard Drew)."):
+        assert one_timeline(text) == [], text
+    assert one_timeline("The actor died on Tuesday, Sept. 4, 2018, in Los Angeles.") == [
+        (date(2018, 9, 4), "day")]

@@ -257,7 +257,9 @@ def _answered(
     row = sims[j, np.asarray(claims)]
     for i in np.flatnonzero(row >= similarity / 2).tolist():
         c = claims[i]
-        if keys[c] == keys[j] or len(stems[c] & stems[j]) < 2:
+        if keys[c] == keys[j]:
+            continue
+        if len(stems[c] & stems[j]) < 2:
             continue
         if not names & _names(f"{statements[c].speaker} {statements[c].content}"):
             continue  # about someone else: "no unusual disturbances" vs "unusual election"
@@ -271,7 +273,15 @@ def _answered(
         if names_claimant and not (_stems(statements[c].speaker or "") & stems[j]):
             continue  # "denied Russian claims of ...": only the Russians' claims
         out.append((c, float(row[i])))
-    # 2. a bare denial, or one set against what comes before ("however", "but"),
+    # 2. "Obama denied that he was “tense” in his encounter with Jan Brewer": a denial that
+    #    names the claimant answers the claim of hers that shares the word it denies
+    if d.cue_lemma in DENIAL_LEMMAS:
+        named = {c: len(_common_words(statements[c].content, d.content)) for c in claims
+                 if keys[c] != keys[j] and _names_claimant(d.content, statements[c].speaker or "")}
+        most = max(named.values(), default=0)
+        out += [(c, float(sims[c, j])) for c, n in named.items()
+                if n and n == most and (c, float(sims[c, j])) not in out]  # the closest ones
+    # 3. a bare denial, or one set against what comes before ("however", "but"),
     #    answers the claim made just before it
     bare = _answers_without_proposition(d)
     if bare or _set_against(d):
@@ -289,6 +299,26 @@ def _answered(
             i = max(before, key=lambda k: statements[k].content_end)
             out.append((i, float(sims[i, j])))
     return out
+
+
+def _common_words(a: str, b: str) -> set[str]:
+    """Stems of the lower-case content words two statements share (not the names in them:
+    "Ashby Mill" in both says they are about one place, not one claim)."""
+    def words(text: str) -> set[str]:
+        return {w[:5] for w in re.findall(r"\b[a-z][a-z’'-]{3,}", text)} - _AUXILIARY_STEMS
+
+    return words(a) & words(b)
+
+
+_AUXILIARY_STEMS = frozenset({"have", "been", "were", "that", "this", "with", "from", "they",
+                              "their", "will", "would", "about", "there", "what", "which"})
+
+
+def _names_claimant(text: str, speaker: str) -> bool:
+    """Whether a denial names the person who made the claim (by surname)."""
+    words = [w for w in speaker.split() if w[:1].isupper()]
+    return bool(words) and len(words[-1]) >= 3 and re.search(
+        rf"\b{re.escape(words[-1])}\b", text) is not None
 
 
 # A bare "official" or "spokesman" may be anyone's; a bare "ministry" is the one named before.

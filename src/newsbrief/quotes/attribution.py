@@ -105,9 +105,11 @@ class Found:
 
 _MODALS = frozenset({"would", "could", "might", "may", "should", "will", "shall", "'d", "’d",
                      "'ll", "’ll", "wo", "ca", "must"})
-_INTENT = frozenset({"plan", "expect", "hope", "want", "intend", "going", "set", "try", "seek",
-                     "prepare", "aim", "wish", "decline", "refuse", "fail", "able", "likely",
-                     "ready", "due"})
+_INTENT = re.compile(
+    r"^(?:plan|expect|hop|want|intend|going|set|tr[iy]|seek|sought|prepar|aim|wish|declin|"
+    r"refus|fail|able|unable|likely|ready|due|schedul|slat|poised)", re.I)
+"""Verbs and adjectives whose infinitive is not done yet: "plans to announce", "is expected
+to say", "declined to comment" (matched as prefixes: the parser gives no lemmas)."""
 
 
 def _unsaid(cue: Token) -> bool:
@@ -115,7 +117,7 @@ def _unsaid(cue: Token) -> bool:
     announce") or a plan for later ("plans to announce", "is expected to say")."""
     if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in cue.children):
         return True
-    return cue.dep_ == "xcomp" and _lemma(cue.head) in _INTENT
+    return cue.dep_ == "xcomp" and _INTENT.match(cue.head.lower_) is not None
 
 
 def _cue_tokens(doc: Doc, quotes: Sequence[tuple[int, int]], base: int) -> list[Token]:
