@@ -260,3 +260,6 @@ def test_starting_points_yardsticks_names_and_captions_are_no_events() -> None:
         assert one_timeline(text) == [], text
     assert one_timeline("The actor died on Tuesday, Sept. 4, 2018, in Los Angeles.") == [
         (date(2018, 9, 4), "day")]
+    # a year that says when the sentence's own verb happened stays
+    assert one_timeline("Flynn downplayed the abuses during a 2015 visit to Moscow.") == [
+        (date(2015, 1, 1), "year")]

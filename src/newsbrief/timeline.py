@@ -307,6 +307,9 @@ _CAPTION_OR_TWEET = re.compile(
     r"\bin this (?:\w+ )?(?:photo|image|picture)\b", re.I)
 """A caption or an embedded tweet: its date is the picture's or the post's, not an event's."""
 
+_CLAUSES = frozenset({"ROOT", "conj", "ccomp", "advcl", "xcomp", "parataxis", "relcl"})
+"""Links of a verb that heads a clause (not a gerund inside a noun phrase: "meddling in")."""
+
 _NOT_WHEN = frozenset({"since", "than", "compared", "like", "unlike", "versus", "vs", "vs."})
 """Words after which a date is a starting point or a comparison, not an event's day."""
 
@@ -322,7 +325,13 @@ def _dates_an_event(doc: Doc, start: int, end: int) -> bool:
     node = span.root
     if (len(span) == 1 and node.like_num and node.dep_ in _BEFORE_A_NOUN
             and node.head.tag_.startswith("NN")):
-        return False  # a year that names a thing: "the 2016 election", "his 2007 address"
+        # a year that names a thing ("meddling in the 2016 election", "his 2007 address"),
+        # unless the thing is when the sentence's own verb happens ("downplayed Assad's
+        # abuses during a 2015 visit", "In her 2011 book, Brewer accused ...")
+        thing = node.head
+        verb = thing.head.head
+        return (thing.dep_ == "pobj" and thing.head.dep_ == "prep"
+                and verb.tag_.startswith("VB") and verb.dep_ in _CLAUSES)
     for _ in range(4):  # the date's own prepositions: "since Gerald Ford in 1976"
         head = node.head
         if head is node:
