@@ -475,3 +475,11 @@ def test_degrees_are_not_names() -> None:
     found = attributions("“The results were intriguing,” said Jeremy Uecker, Ph.D., an "
                          "assistant professor of sociology.")
     assert [a.speaker for a in found] == ["Jeremy Uecker"]
+
+
+def test_the_reporters_aside_is_not_part_of_the_statement() -> None:
+    text = ("Obama said there were some problems the government could not solve, though he "
+            "declined to name them.")
+    b = brief([Article("a0", "outlet", "a.txt", text)], words=40)
+    (q,) = b.quotes
+    assert q.text == "there were some problems the government could not solve"

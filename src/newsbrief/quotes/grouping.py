@@ -165,9 +165,27 @@ rubbish ... propaganda", and count where a denial needs them)."""
 def _goes_on(a: Attribution) -> bool:
     """Whether the sentence goes on from the cue into the quote ("said, “because"), rather
     than ending first ("said in an email. “They're not ...")."""
-    at = a.sentence.find(a.cue)
-    to = a.sentence.find(a.content[:30], max(at, 0))
-    return at >= 0 and to > at and re.search(r"[.!?]", a.sentence[at + len(a.cue) : to]) is None
+    m = re.search(rf"\b{re.escape(a.cue)}\b(?P<gap>[^\w]{{0,8}}){re.escape(a.content[:30])}",
+                  a.sentence)
+    return m is not None and re.search(r"[.!?]", m["gap"]) is None
+
+
+_ASIDE = re.compile(
+    r",\s+(?:though|although|but|while)\s+(?:he|she|they)\s+(?:declined|refused|did\s+not|"
+    r"didn[’']t|would\s+not|wouldn[’']t|gave\s+no|offered\s+no|provided\s+no)\b.*$",
+    re.I | re.S)
+"""The reporter's aside about the speaker after what was said ("..., though he declined to
+name them"): never part of the statement."""
+
+
+def _without_aside(a: Attribution) -> Attribution:
+    if a.kind == "direct":
+        return a
+    m = _ASIDE.search(a.content)
+    if m is None:
+        return a
+    return replace(a, content=a.content[: m.start()],
+                   content_end=a.content_end - (len(a.content) - m.start()))
 
 
 def join_interrupted(attributions: Sequence[Attribution]) -> list[Attribution]:
@@ -207,7 +225,7 @@ def group_quotes(
     articles carry the statement, then by where it first appears.
     """
     items = one_speaker_per_quote([
-        a for a in join_interrupted(attributions) if _shown_speaker(a)
+        _without_aside(a) for a in join_interrupted(attributions) if _shown_speaker(a)
         and len(a.content.split()) >= (1 if a.kind == "direct" else 4)
         and (a.said or a.kind == "direct")])
     if not items:

@@ -222,7 +222,7 @@ def _person_mentions(
         if doc is None:
             continue
         for ent in doc.ents:
-            if ent.label_ != "PERSON":
+            if ent.label_ != "PERSON" or not is_name(ent.text):
                 continue
             pos = u.start + ent.start_char
             if any(s <= pos < e for s, e in quotes) or any(s <= pos < e for s, e in reported):
