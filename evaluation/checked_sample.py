@@ -237,6 +237,30 @@ def summary(counts: dict[str, Counter[str]], missed: dict[str, int], stories: in
     }
 
 
+def gate_values(path: Path = DEV100) -> dict[str, float]:
+    """The gate's numbers for both parts: shares right among the labelled items, the share
+    of items labelled (a change that shows new items lowers it until they are read), and the
+    share of the listed real disagreements the briefs show."""
+    out: dict[str, float] = {}
+    for name, stories in SETS.items():
+        counts, unlabelled, missed = tally(stories, LABELS / name, path)
+        s = summary(counts, missed, len(stories))
+        labelled = sum(sum(c.values()) for c in counts.values())
+        cites = sum(counts["citation"].values())
+        out |= {
+            f"checked.{name}_quotes_right": s["quotes_right"],
+            f"checked.{name}_disputes_real": s["disputes_real"],
+            f"checked.{name}_citations_not_conflicting":
+                1.0 - counts["citation"]["conflicting"] / cites if cites else 1.0,
+            f"checked.{name}_timeline_right": s["timeline_right"],
+            f"checked.{name}_disagreements_shown":
+                1.0 - missed["missed"] / missed["listed"] if missed["listed"] else 1.0,
+            f"checked.{name}_labelled": labelled / (labelled + len(unlabelled))
+            if labelled + len(unlabelled) else 1.0,
+        }
+    return out
+
+
 def export(out: Path, stories: Sequence[str] = SAMPLE, folder: Path = LABELS / "test") -> int:
     """Write one worksheet per story with every item and its label (or none yet)."""
     out.mkdir(parents=True, exist_ok=True)

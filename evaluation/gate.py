@@ -109,6 +109,11 @@ METRICS: dict[str, tuple[str, ...]] = {
         "pubdates.dev100_precision",
         "pubdates.dev100_coverage",
     ),
+    "checked": tuple(
+        f"checked.{part}_{m}" for part in ("dev", "test")
+        for m in ("quotes_right", "disputes_real", "citations_not_conflicting",
+                  "timeline_right", "disagreements_shown", "labelled")
+    ),
 }
 """Every metric the gate computes, by evaluation; each must have a floor."""
 
@@ -413,6 +418,14 @@ def pubdates_values(duc: Path, dev100: Path) -> tuple[Values, Info]:
     return values(_need(duc, "DUC 2007 main"), _need(dev100, "Multi-News dev100")), {"every": 3}
 
 
+def checked_values(dev100: Path) -> tuple[Values, Info]:
+    """The checked sample's counts (evaluation/checked_sample.py): both parts' labels,
+    re-counted on the briefs of this version."""
+    from evaluation.checked_sample import gate_values
+
+    return gate_values(_need(dev100, "Multi-News dev100")), {"stories": 30}
+
+
 Evaluation = Callable[[Subsets, Path, int], tuple[Values, Info]]
 
 EVALUATIONS: dict[str, Evaluation] = {
@@ -424,6 +437,7 @@ EVALUATIONS: dict[str, Evaluation] = {
     "mrpc": lambda sub, shared, jobs: mrpc_values(shared / MRPC),
     "dates": lambda sub, shared, jobs: dates_values(shared / TEMPEVAL),
     "pubdates": lambda sub, shared, jobs: pubdates_values(shared / DUC, shared / DEV100),
+    "checked": lambda sub, shared, jobs: checked_values(shared / DEV100),
 }
 """Each evaluation: (subsets, shared folder, worker processes) -> (metric values, details)."""
 
