@@ -203,7 +203,7 @@ def test_markdown_of_several_briefs_and_of_an_empty_summary() -> None:
 def test_json_has_every_schema_field() -> None:
     data = json.loads(render([hand_brief()], "json"))
     assert list(data) == [
-        "schema", "story", "title", "words_requested", "words", "distinct_sources",
+        "schema", "story", "title", "focus", "words_requested", "words", "distinct_sources",
         "source_groups", "summary", "articles", "copies", "syndication", "problems",
         "quotes", "disputes", "conflicts", "additions", "timeline"]
     assert data["schema"] == SCHEMA == "newsbrief.brief/1"

@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                    "none with --db")
     b.add_argument("--words", type=int, default=DEFAULT_WORDS,
                    help=f"summary length in words (default {DEFAULT_WORDS})")
+    b.add_argument("--focus", metavar="TEXT",
+                   help="a question the summary should answer (\"What did Russia claim?\")")
     b.add_argument("--format", choices=FORMATS, default="md", help="output format (default md)")
     b.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
     b.add_argument("--show-removed", action="store_true",
@@ -97,7 +99,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from newsbrief.readers import load_source_names
     from newsbrief.render import render
 
-    settings = Settings(words=args.words, max_bytes=args.max_bytes)
+    settings = Settings(words=args.words, max_bytes=args.max_bytes, focus=args.focus)
     if args.db is not None:
         from newsbrief.pipeline import brief_stored
 

@@ -191,6 +191,8 @@ class Brief:
     """Dated events in date order."""
     conflicts: list[FactConflict] = field(default_factory=list)
     """Figures that outlets give differently (a death toll, a count, an amount)."""
+    focus: str | None = None
+    """The question the summary answers, when one was asked (``Settings.focus``)."""
 
     @property
     def title(self) -> str | None:

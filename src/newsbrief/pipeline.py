@@ -92,7 +92,9 @@ def brief(
         raise SettingsError("give words either as brief(words=...) or in Settings, not both")
     settings = settings or Settings(words=DEFAULT_WORDS if words is None else words)
     result, sentences = prepare(articles, settings, problems)
-    result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights)
+    result.focus = settings.focus
+    result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights,
+                               focus=settings.focus)
     result.conflicts = find_conflicts(result.summary, sentences, result.source_groups)
     if settings.sections:
         _add_sections(result, sentences)

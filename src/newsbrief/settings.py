@@ -75,6 +75,10 @@ have) only when every dated article of the story is within this many days of it:
 story whose articles span weeks, no one date stands for an undated article."""
 
 
+MAX_FOCUS_CHARS = 2000
+"""Longest focus text (a DUC topic narrative runs to about 600 characters)."""
+
+
 def check_words(words: object) -> None:
     """Raise ``SettingsError`` unless ``words`` is a whole number in the allowed range."""
     if isinstance(words, bool) or not isinstance(words, int):
@@ -131,9 +135,18 @@ class Settings:
     weights: Weights = field(default_factory=Weights)
     sections: bool = True
     """Add quotes, disputes, what each source adds and the timeline (parses some sentences)."""
+    focus: str | None = None
+    """A question or topic the summary should answer ("What did Russia claim?"); None for a
+    summary of the whole story."""
 
     def __post_init__(self) -> None:
         check_words(self.words)
+        if self.focus is not None:
+            if not isinstance(self.focus, str) or not self.focus.strip():
+                raise SettingsError("focus must be a non-empty text")
+            if len(self.focus) > MAX_FOCUS_CHARS:
+                raise SettingsError(
+                    f"focus must be at most {MAX_FOCUS_CHARS} characters, got {len(self.focus)}")
         if self.max_bytes < 1:
             raise SettingsError(f"max_bytes must be positive, got {self.max_bytes}")
         if not 0 < self.copy_threshold <= 1:

@@ -54,6 +54,7 @@ __all__ = [
     "candidates",
     "load_scorer",
     "prepare_features",
+    "salience",
     "strip_dateline",
     "summarize",
 ]
@@ -277,21 +278,42 @@ def score(features: np.ndarray) -> np.ndarray:
     return np.asarray(((features - mean) / scale) @ coef + intercept)
 
 
+FOCUS_WEIGHT = 2.0
+"""How much a candidate's closeness to the focus adds to its salience (in units of the
+salience's spread), when a focus is given."""
+
+
+def salience(prepared: Prepared, focus: str | None = None) -> np.ndarray:
+    """The scorer's salience of each candidate; with a ``focus``, plus its TF-IDF cosine to
+    the focus text (scaled to the salience's spread), so the summary answers the question
+    from the story's salient sentences."""
+    base = score(prepared.features)
+    if not focus:
+        return base
+    query = l2_normalize(prepared.vectorizer.transform([focus]))
+    relevance = np.asarray((prepared.matrix @ query.T).todense()).ravel()
+    spread = float(base.std()) or 1.0
+    top = float(relevance.max()) or 1.0
+    return base + FOCUS_WEIGHT * spread * relevance / top
+
+
 def summarize(
     sentences: Sequence[Sentence],
     words: int,
     source_groups: Sequence[Sequence[str]],
     weights: Weights | None = None,
+    focus: str | None = None,
 ) -> list[BriefSentence]:
     """Choose, order and cite sentences for a summary of about ``words`` words.
 
     ``source_groups`` lists article ids that count as one source (a copy and its
-    original); centroid and support weigh each group once.
+    original); centroid and support weigh each group once. ``focus``: a question the
+    summary should answer (``salience``).
     """
     w = weights or Weights()
     prepared = prepare_features(sentences, source_groups)
     chosen = [] if prepared is None else select(
-        prepared.pool, score(prepared.features), prepared.matrix, words, w.redundancy
+        prepared.pool, salience(prepared, focus), prepared.matrix, words, w.redundancy
     )
     if prepared is None or sum(len(prepared.pool[i].text.split()) for i in chosen) < 0.9 * words:
         # a short input: let shorter and longer whole sentences in rather than
@@ -299,13 +321,13 @@ def summarize(
         roomy = prepare_features(sentences, source_groups, ROOMY_LENGTH)
         if roomy is not None:
             prepared = roomy
-            chosen = select(prepared.pool, score(prepared.features), prepared.matrix, words,
+            chosen = select(prepared.pool, salience(prepared, focus), prepared.matrix, words,
                             w.redundancy)
     if prepared is None:
         return []
     pool, matrix = prepared.pool, prepared.matrix
-    salience = score(prepared.features)
-    chosen.sort(key=lambda i: (pool[i].index, -salience[i]))
+    scores = salience(prepared, focus)
+    chosen.sort(key=lambda i: (pool[i].index, -scores[i]))
     # citations look at every sentence, not only the candidates: a source that
     # carries the fact in a sentence opening with "He said" still carries it
     every = sentences
@@ -313,7 +335,7 @@ def summarize(
     cite_sims = (matrix[chosen] @ every_matrix.T).tocsr()
     known: dict[str, Facts] = {}
     return [
-        _cite(pool[i], float(salience[i]), every, cite_sims.getrow(k), w, known)
+        _cite(pool[i], float(scores[i]), every, cite_sims.getrow(k), w, known)
         for k, i in enumerate(chosen)
     ]
 

@@ -19,6 +19,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "schema": SCHEMA,
         "story": brief.story,
         "title": brief.title,
+        "focus": brief.focus,
         "words_requested": brief.words,
         "words": brief.word_count,
         "distinct_sources": brief.distinct_sources,

@@ -21,6 +21,8 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
         f"*{len(brief.articles)} articles from {brief.distinct_sources} distinct sources "
         f"(a copy and its original count once) · {brief.word_count} words*"
     )
+    if brief.focus:
+        lines.append(f"*Focus: {_one_line(brief.focus, 300)}*")
     lines.append("")
     if not brief.summary:
         lines.append("_No sentence could be selected: the articles hold no usable prose._")

@@ -43,7 +43,7 @@ from newsbrief.errors import NewsbriefError, NoArticlesError
 from newsbrief.model import Article, Brief, Problem
 from newsbrief.pipeline import brief
 from newsbrief.render import to_dict
-from newsbrief.settings import Settings, WebSettings
+from newsbrief.settings import Settings, SettingsError, WebSettings
 from newsbrief.web.cache import BriefCache, RenderedBrief
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
 from newsbrief.web.views import StoryRow, brief_view, plain
@@ -247,6 +247,8 @@ def _form_schema() -> dict[str, Any]:
                             },
                             "words": {"type": "integer", "minimum": 20, "maximum": 5000,
                                       "description": "summary length in words"},
+                            "focus": {"type": "string", "maxLength": 2000,
+                                      "description": "a question the summary should answer"},
                             "files": {
                                 "type": "array",
                                 "items": {"type": "string", "format": "binary"},
@@ -346,8 +348,8 @@ def create_app(
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
             raise HTTPException(
-                415, f"expected a form (multipart/form-data with fields text, files, words), "
-                f"got {kind or 'no content type'}",
+                415, "expected a form (multipart/form-data with fields text, files, words, "
+                f"focus), got {kind or 'no content type'}",
             )
         try:
             form = await request.form(
@@ -359,6 +361,7 @@ def create_app(
             raise HTTPException(400, f"bad form data: {exc.message}") from None
         text = form.get("text")
         words = form.get("words")
+        focus = form.get("focus")
         try:
             length = int(words) if isinstance(words, str) and words.strip() else settings.words
         except ValueError:
@@ -372,7 +375,11 @@ def create_app(
         read = read_posted(text if isinstance(text, str) else "", uploads, settings.max_body_bytes)
         if not read.articles:
             raise _NothingToBrief(read.problems)
-        options = Settings(words=length)
+        try:
+            options = Settings(words=length, focus=focus.strip() if isinstance(focus, str)
+                               and focus.strip() else None)
+        except SettingsError as exc:
+            raise HTTPException(400, str(exc)) from None
         async with posting:
             return await run_in_threadpool(
                 brief, read.articles, settings=options, problems=read.problems
