@@ -39,11 +39,11 @@ from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsbrief import __version__
-from newsbrief.errors import NewsbriefError, NoArticlesError
+from newsbrief.errors import NewsbriefError, NoArticlesError, SettingsError
 from newsbrief.model import Article, Brief, Problem
 from newsbrief.pipeline import brief
 from newsbrief.render import to_dict
-from newsbrief.settings import Settings, SettingsError, WebSettings
+from newsbrief.settings import Settings, WebSettings
 from newsbrief.web.cache import BriefCache, RenderedBrief
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
 from newsbrief.web.views import StoryRow, brief_view, plain
