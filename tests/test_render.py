@@ -465,3 +465,17 @@ def test_figures_that_differ_are_shown_at_the_sentence_and_among_the_disputes() 
     html = render([b], "html")
     assert html.count('<span class="conflict">') == 1
     assert '<div class="dispute conflict">' in html
+
+
+def test_citations_are_listed_in_number_order(seed_brief: Brief) -> None:
+    import re
+
+    for fmt in ("md", "html"):
+        out = render([seed_brief], fmt)
+        runs = [re.findall(r"\d+", r) for r in re.findall(r"((?:\[\d+\])+)(?:\s|$)", out)] \
+            if fmt == "md" else [re.findall(r"\[(\d+)\]</a>", p)
+                                 for p in re.findall(r'<p class="sentence".*?</p>', out)]
+        assert any(len(r) > 1 for r in runs)
+        for run in runs:
+            nums = [int(n) for n in run]
+            assert nums == sorted(nums), (fmt, run)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from newsbrief.model import Brief
+from collections.abc import Mapping, Sequence
+
+from newsbrief.model import Brief, Support
 
 
 def source_numbers(brief: Brief) -> dict[str, int]:
@@ -22,3 +24,8 @@ def copied_passages(brief: Brief) -> dict[tuple[str, str], int]:
         key = (c.copy_id, c.original_id)
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def in_number_order(support: Sequence[Support], num: Mapping[str, int]) -> list[Support]:
+    """Citations in the order of the sources' numbers ([1][2][4]), not of their closeness."""
+    return sorted(support, key=lambda c: num.get(c.article_id, 0))

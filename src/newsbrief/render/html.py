@@ -9,7 +9,12 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsbrief.model import Brief, CleanArticle, sides
-from newsbrief.render.common import copied_passages, copy_of, source_numbers
+from newsbrief.render.common import (
+    copied_passages,
+    copy_of,
+    in_number_order,
+    source_numbers,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["sides"] = sides
+    env.globals["in_number_order"] = in_number_order
     return env
 
 

@@ -27,7 +27,7 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
     if not brief.summary:
         lines.append("_No sentence could be selected: the articles hold no usable prose._")
     for s in brief.summary:
-        cites = "".join(f"[{num[a]}]" for a in s.article_ids)
+        cites = _cites(num, s.article_ids)
         notes = "".join(f" *({_figures(c, num)})*" for c in brief.conflicts_at(s.sentence.id))
         lines.append(f"{s.text} {cites}{notes}")
         lines.append("")

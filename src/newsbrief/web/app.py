@@ -43,6 +43,7 @@ from newsbrief.errors import NewsbriefError, NoArticlesError, SettingsError
 from newsbrief.model import Article, Brief, Problem
 from newsbrief.pipeline import brief
 from newsbrief.render import to_dict
+from newsbrief.render.common import in_number_order
 from newsbrief.settings import Settings, WebSettings
 from newsbrief.web.cache import BriefCache, RenderedBrief
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
@@ -138,6 +139,7 @@ def _templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.globals["in_number_order"] = in_number_order
     env.globals["asset_version"] = asset_version()
     return env
 
