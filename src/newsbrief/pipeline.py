@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from newsbrief.account import tell
 from newsbrief.additions import source_additions
 from newsbrief.clean import clean_all
 from newsbrief.conflicts import (
@@ -21,6 +22,7 @@ from newsbrief.conflicts import (
 from newsbrief.copies import find_copies
 from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
+from newsbrief.headline import choose_headline
 from newsbrief.model import Article, Brief, Problem, Sentence
 from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.readers import name_sources, read_paths
@@ -95,9 +97,11 @@ def brief(
     result.focus = settings.focus
     result.summary = summarize(sentences, settings.words, result.source_groups, settings.weights,
                                focus=settings.focus)
+    result.headline = choose_headline(result.articles, result.summary, result.source_groups)
     result.conflicts = find_conflicts(result.summary, sentences, result.source_groups)
     if settings.sections:
         _add_sections(result, sentences)
+    tell(result)
     return result
 
 
