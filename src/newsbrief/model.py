@@ -193,9 +193,15 @@ class Brief:
     """Figures that outlets give differently (a death toll, a count, an amount)."""
     focus: str | None = None
     """The question the summary answers, when one was asked (``Settings.focus``)."""
+    headline: str | None = None
+    """The brief's own headline (``newsbrief.headline``): the most representative real
+    headline of the articles, else the lede's main clause."""
 
     @property
     def title(self) -> str | None:
+        """The headline when one was chosen, else the first article's title."""
+        if self.headline:
+            return self.headline
         for a in self.articles:
             if a.title:
                 return a.title
