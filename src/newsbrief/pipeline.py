@@ -27,7 +27,7 @@ from newsbrief.model import Article, Brief, Problem, Sentence
 from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.readers import name_sources, read_paths
 from newsbrief.sentences import split_sentences
-from newsbrief.settings import DEFAULT_WORDS, Settings
+from newsbrief.settings import DEFAULT_WORDS, MAX_BRIEF_ARTICLES, Settings
 from newsbrief.store import Store, open_store, parse_story_id
 from newsbrief.summarize import summarize
 from newsbrief.timeline import timeline_and_conflicts
@@ -37,6 +37,61 @@ __all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "p
 
 def _with_ids(articles: Sequence[Article]) -> list[Article]:
     return [a if a.id == f"a{i}" else replace(a, id=f"a{i}") for i, a in enumerate(articles)]
+
+
+def sample(articles: Sequence[Article], limit: int) -> tuple[list[Article], Problem]:
+    """At most ``limit`` articles that stand for all of them: exact repeats of one text
+    first left out, then articles taken in turn from each source (so one prolific outlet
+    does not fill the brief), each source's spread evenly over its articles (their dates
+    where known, else the order given). Returns the sample, in the order given, and the
+    note that says what was left out."""
+    seen: set[str] = set()
+    unique = []
+    for a in articles:
+        key = " ".join(a.text.split()).casefold()
+        if key not in seen:
+            seen.add(key)
+            unique.append(a)
+    by_source: dict[str, list[int]] = {}
+    for i, a in enumerate(unique):
+        by_source.setdefault(a.source, []).append(i)
+    for members in by_source.values():
+        members.sort(key=lambda i: (unique[i].published is None, _when(unique[i]), i))
+    queues = [_spread(m) for m in by_source.values()]
+    chosen: list[int] = []
+    while len(chosen) < min(limit, len(unique)):
+        for q in queues:
+            if q and len(chosen) < limit:
+                chosen.append(q.pop(0))
+    kept = [unique[i] for i in sorted(chosen)]
+    left = len(articles) - len(kept)
+    note = Problem(
+        "input",
+        f"{len(articles)} articles: briefed from {len(kept)} chosen across "
+        f"{len(by_source)} sources and their span (the most one brief reads, "
+        f"MAX_BRIEF_ARTICLES); {len(articles) - len(unique)} exact repeats and "
+        f"{left - (len(articles) - len(unique))} others left out",
+        fatal=False,
+    )
+    return kept, note
+
+
+def _when(a: Article) -> float:
+    return a.published.timestamp() if a.published is not None else 0.0
+
+
+def _spread(members: list[int]) -> list[int]:
+    """The members in an order that covers their span early: middle, ends, then halves."""
+    out: list[int] = []
+    pending = [(0, len(members))]
+    while pending:
+        lo, hi = pending.pop(0)
+        if lo >= hi:
+            continue
+        mid = (lo + hi) // 2
+        out.append(members[mid])
+        pending += [(lo, mid), (mid + 1, hi)]
+    return out
 
 
 def prepare(
@@ -49,8 +104,12 @@ def prepare(
     Raises ``NoArticlesError`` when there is nothing to brief.
     """
     settings = settings or Settings()
-    arts = _with_ids(list(articles))
     notes = list(problems)
+    given = list(articles)
+    if len(given) > MAX_BRIEF_ARTICLES:
+        given, note = sample(given, MAX_BRIEF_ARTICLES)
+        notes.append(note)
+    arts = _with_ids(given)
     if not arts:
         raise NoArticlesError("input", "no article to brief")
     if len(arts) == 1:

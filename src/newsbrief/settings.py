@@ -40,6 +40,10 @@ FORMATS = ("md", "json", "html")
 DEFAULT_BATCH = 2000
 """Articles stored and grouped per transaction: a kill loses at most one batch, and the
 progress bar moves every few seconds (larger batches group slightly better: docs/stories.md)."""
+MAX_BRIEF_ARTICLES = 400
+"""Most articles one brief reads (issue 13): a larger story or input is briefed from a
+sample of this many, chosen across its sources and its span (``pipeline.sample``), with a
+note saying so. Every stage's cost is then bounded whatever the input."""
 COPY_THRESHOLD = 0.5
 """Least estimated Jaccard of two passages' word 3-grams for one to copy the other: the
 brief's copy finder has used it from the start; a lightly edited paragraph keeps more."""
