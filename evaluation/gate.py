@@ -19,6 +19,10 @@ change drops a metric below its floor by more than its measured noise.
 * ``stories``: B-cubed F1 of the store's grouping of all dev100 articles,
   shuffled with a fixed seed, by ``evaluation.stories_eval`` (``store_predict``,
   ``scores``).
+* ``extraction``: word-level F1 and precision of newsbrief's read-and-clean path
+  against the gold main text of the article-extraction benchmark's dev pages, and
+  both margins over trafilatura's default extraction in the same run, by
+  ``evaluation.extraction`` (``values``).
 
 Only development data is read: dev100 and PolNeAR's ``dev`` folder, never a
 test split. The gate prints a table (metric, value, floor, tolerance, pass or
@@ -108,6 +112,12 @@ METRICS: dict[str, tuple[str, ...]] = {
         "pubdates.duc_text_precision",
         "pubdates.dev100_precision",
         "pubdates.dev100_coverage",
+    ),
+    "extraction": (
+        "extraction.f1",
+        "extraction.precision",
+        "extraction.f1_margin_trafilatura",
+        "extraction.precision_margin_trafilatura",
     ),
     "checked": tuple(
         f"checked.{part}_{m}" for part in ("dev", "test")
@@ -426,6 +436,15 @@ def checked_values(dev100: Path) -> tuple[Values, Info]:
     return gate_values(_need(dev100, "Multi-News dev100")), {"stories": 30}
 
 
+def extraction_values(shared: Path) -> tuple[Values, Info]:
+    """Read and clean against the article-extraction benchmark's gold main text (its dev
+    pages, evaluation/extraction.py), with trafilatura's default extraction as the margin."""
+    from evaluation.extraction import DATA, values
+
+    _need(shared / DATA / "ground-truth.json", "article-extraction benchmark")
+    return values(shared), {"part": "dev"}
+
+
 Evaluation = Callable[[Subsets, Path, int], tuple[Values, Info]]
 
 EVALUATIONS: dict[str, Evaluation] = {
@@ -438,6 +457,7 @@ EVALUATIONS: dict[str, Evaluation] = {
     "dates": lambda sub, shared, jobs: dates_values(shared / TEMPEVAL),
     "pubdates": lambda sub, shared, jobs: pubdates_values(shared / DUC, shared / DEV100),
     "checked": lambda sub, shared, jobs: checked_values(shared / DEV100),
+    "extraction": lambda sub, shared, jobs: extraction_values(shared),
 }
 """Each evaluation: (subsets, shared folder, worker processes) -> (metric values, details)."""
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsbrief.clean import Reason, clean, clean_all
-from newsbrief.model import Article
+from newsbrief.model import Article, Brief
 from newsbrief.readers import read_paths
 
 BOILERPLATE_001 = [
@@ -118,10 +120,147 @@ def test_fixture_repost_loses_its_furniture_and_keeps_the_wire_text(story_dir: P
     result = clean(Article("a2", courier.source, courier.origin, courier.text))
     assert [r.reason for r in result.removed] == [
         Reason.HEADLINE, "paywall or subscription prompt", Reason.REPEATED,
-        "log-in or sign-up prompt", "share or social buttons"]
+        Reason.NEWSLETTER, "share or social buttons"]
     assert [r.start for r in result.removed] == sorted(r.start for r in result.removed)
     # what is left is the wire's paragraphs, each once, and nothing else
     wire_paragraphs = [p for p in wire.text.split("\n\n") if p]
     kept = result.text.split("\n\n")
     assert kept == wire_paragraphs
     assert clean(Article("a1", wire.source, wire.origin, wire.text)).removed == ()
+
+
+# --- junk: promos, players and galleries, notices, archive text, social widgets ----------
+
+NEWS = ("The city council voted 7-2 on Tuesday to close the old bridge for repairs, "
+        "citing an engineer's report that found cracks in two of its supports.")
+"""A paragraph of prose for the junk tests to sit beside."""
+
+JUNK_LINES = [
+    ("Sign up for our newsletter", Reason.NEWSLETTER),
+    ("Get the day's top headlines delivered to your inbox every morning by subscribing "
+     "to our newsletter.", Reason.NEWSLETTER),
+    ("Breaking News Emails Get breaking news alerts and special reports. The news and "
+     "stories that matter, delivered weekday mornings.", Reason.NEWSLETTER),
+    ("Hide Caption 18 of 21 Photos", Reason.PLAYER),
+    ("Replay", Reason.PLAYER),
+    ("Video player", Reason.PLAYER),
+    ("Now playing", Reason.PLAYER),
+    ("Media playback is unsupported on your device", Reason.PLAYER),
+    ("This material may not be published, broadcast, rewritten or redistributed.",
+     Reason.REPRINT),
+    ("Copyright 2019 Hawaii News Now. All rights reserved.", Reason.REPRINT),
+    ("pic.twitter.com/z3duuccjmq", Reason.SOCIAL),
+    ("— Jane Doe (@janedoe) March 13, 2015", Reason.SOCIAL),
+    ("See more of Heal the Bay on Facebook", Reason.SOCIAL),
+    ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet "
+     "Archive. Flowing in every day, these data are added to the Wayback Machine after an "
+     "embargo period.", Reason.ARCHIVE),
+]
+
+
+@pytest.mark.parametrize(("line", "reason"), JUNK_LINES)
+def test_each_junk_line_is_removed_with_its_reason(line: str, reason: str) -> None:
+    cleaned = clean(Article("a0", "x", "x", f"{NEWS}\n{line}\n{NEWS} It reopens in May."))
+    assert line not in cleaned.text
+    assert [(r.text, r.reason) for r in cleaned.removed] == [(line, reason)]
+    assert cleaned.text.count("The city council voted") == 2
+
+
+def test_junk_run_into_the_first_sentence_is_cut_out_and_the_article_kept() -> None:
+    # Multi-News keeps a page as one line: the sign-up box runs into the story
+    promo = ("Breaking news emails get breaking news alerts and special reports. The news "
+             "and stories that matter, delivered weekday mornings.")
+    later = "Work on the bridge starts in May and will take six weeks, the council said."
+    text = f"{promo} / {NEWS} Hide caption 1 of 7 photos: {later}"
+    cleaned = clean(Article("a0", "x", "x", text))
+    assert [(r.text, r.reason) for r in cleaned.removed] == [
+        (promo, Reason.NEWSLETTER), ("Hide caption 1 of 7 photos:", Reason.PLAYER)]
+    assert cleaned.text == f"{NEWS}\n\n{later}"
+    for r in cleaned.removed:  # every span points into the text as given
+        assert text[r.start : r.end] == r.text
+    for p in cleaned.paragraphs:
+        assert text[p.original_start : p.original_end] == cleaned.text[p.start : p.end]
+
+
+def test_tweet_embed_keeps_the_story_around_it() -> None:
+    text = (f"{NEWS} Not a level playing field! — Donald J. Trump (@realDonaldTrump) "
+            f"April 2, 2018 {NEWS}")
+    cleaned = clean(Article("a0", "x", "x", text))
+    assert [r.reason for r in cleaned.removed] == [Reason.SOCIAL]
+    assert "@realDonaldTrump" not in cleaned.text
+    assert cleaned.text.count("The city council voted") == 2
+
+
+@pytest.mark.parametrize("page", [
+    "Tweet with a location You can add location information to your Tweets, such as your "
+    "city or precise location, from the web and via third-party applications. You always "
+    "have the option to delete your Tweet location history. Learn more",
+    "Tweet with a location\nYou can add location information to your Tweets, such as your "
+    "city or precise location, from the web and via third-party applications. You always "
+    "have the option to delete your Tweet location history. Learn more",
+    "These crawls are part of an effort to archive pages as they are created and archive "
+    "the pages that they refer to.\nFocused crawls are collections of frequently-updated "
+    "webcrawl data from narrow (as opposed to broad or wide) web crawls, often focused on a "
+    "single domain or subdomain.",
+    "Rating is available when the video has been rented. This feature is not available "
+    "right now. Please try again later.",
+])
+def test_an_article_of_nothing_but_junk_is_left_empty_and_no_source(page: str) -> None:
+    articles = [Article("a0", "Daily Post", "post.txt", f"{NEWS}\n{NEWS} More later."),
+                Article("a1", "Twitter", "twitter.txt", page)]
+    empty = clean_all(articles)[1]
+    assert empty.paragraphs == () and empty.text == ""
+    assert {r.reason for r in empty.removed} <= {Reason.SOCIAL, Reason.ARCHIVE, Reason.PLAYER}
+    result = Brief(articles=clean_all(articles), summary=[])
+    assert result.source_groups == [["a0"]] and result.distinct_sources == 1
+
+
+@pytest.mark.parametrize("line", [
+    "The newsletter, which the group has published since 1990, said membership fell.",
+    "Police released photos of the suspect on Tuesday and asked the public for help.",
+    "The museum will show 21 photos of the ceremony, and a video player in the lobby.",
+    "Nearly 2,400 old games can now be played for free in a browser on the Internet Archive.",
+    "She signed up for a newsletter about gardening years before she ran for office.",
+])
+def test_news_that_mentions_newsletters_photos_or_archives_is_kept(line: str) -> None:
+    cleaned = clean(Article("a0", "x", "x", f"{NEWS}\n{line}\n{NEWS} It reopens in May."))
+    assert cleaned.removed == ()
+    assert line in cleaned.text
+
+
+def test_headings_and_lists_of_the_body_are_kept_related_links_after_it_are_not() -> None:
+    text = "\n".join([
+        "Bridge Closed For Repairs",  # the headline: before the body
+        NEWS,
+        "What happens next",  # a sub-heading between two paragraphs of prose
+        NEWS + " It reopens in May.",
+        "The closures planned this spring:",
+        "1. Harbour Road, March 3",
+        "2. Mill Lane, April 9",
+        "3. North Quay, May 12",
+        "More Stories From The Town Desk",
+        "Mayor Opens New Library Wing",
+    ])
+    cleaned = clean(Article("a0", "x", "x", text))
+    assert "What happens next" in cleaned.text
+    assert "The closures planned this spring:\n\n1. Harbour Road, March 3" in cleaned.text
+    assert "3. North Quay, May 12" in cleaned.text
+    removed = {r.text: r.reason for r in cleaned.removed}
+    assert removed == {
+        "Bridge Closed For Repairs": Reason.HEADLINE,
+        "More Stories From The Town Desk": "promotion or read-more link",
+        "Mayor Opens New Library Wing": Reason.HEADING,
+    }
+
+
+def test_junk_cut_from_a_line_joined_to_the_next_keeps_exact_offsets() -> None:
+    # the first line stops mid-sentence and the next starts in lower case: they are joined
+    text = ("The council said the bridge\n\nwould reopen in May. This material may not be "
+            "published, broadcast, rewritten or redistributed. Work starts on Monday, and "
+            "the ferry will run every hour until then.")
+    cleaned = clean(Article("a0", "x", "x", text))
+    assert [r.reason for r in cleaned.removed] == [Reason.REPRINT]
+    for r in cleaned.removed:
+        assert text[r.start : r.end] == r.text
+    assert cleaned.text == ("The council said the bridge would reopen in May.\n\n"
+                            "Work starts on Monday, and the ferry will run every hour until then.")

@@ -15,7 +15,7 @@ import pytest
 from newsbrief.clean import _is_data, _is_sentence, _normalise, _split_lines
 from newsbrief.text import LETTER_WORD
 
-_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$|[\"”]\s*$")
+_TERMINAL = re.compile(r"[.!?…。！？][\"'”’)\]」』]*\s*$|[\"”]\s*$")
 
 
 def reference_is_sentence(text: str) -> bool:

@@ -82,7 +82,8 @@ def test_console_script_runs_in_a_fresh_process(story_dir: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("# Marrowfield water warning: what we know so far\n")
+    assert proc.stdout.startswith(
+        "# Marrowfield told to boil water after solvent found in Wren River\n")
     assert "copy of [2]" in proc.stdout and proc.stderr == ""
 
 

@@ -133,3 +133,29 @@ def test_timeout_and_error_are_reported(dev100: Path) -> None:
     assert (stats["broken"].finished, stats["broken"].failed) == (0, 1)
     assert rep.common == []  # means are only taken where every system finished
     assert any("sleepy on multinews_4804: timeout" in n for n in ev.notes(rep))
+
+
+def test_duc_rouge_is_jackknifed_recall_as_nist_scored_it() -> None:
+    from evaluation.duc2007 import rouge_recall
+
+    refs = ["the cat sat on a mat", "a dog sat on the mat", "the cat ran"]
+    # matched bigrams 3/5, 3/5, 1/2; each set of two references summed, the sets averaged
+    expected = (4 / 7 + 4 / 7 + 6 / 10) / 3
+    assert rouge_recall("the cat sat on the mat", refs) == pytest.approx(expected)
+    assert rouge_recall("the cat sat on the mat", refs[:1]) == pytest.approx(3 / 5)
+    # ROUGE-SU4: unigrams and word pairs at most four words apart
+    assert rouge_recall("a b", ["a x x x x b"], "rougesu4") == pytest.approx(3 / 21)
+    assert rouge_recall("a b", ["a x x x x x b"], "rougesu4") == pytest.approx(2 / 27)
+
+
+def test_duc_scorer_agrees_with_the_official_scores(data_dir: Path) -> None:
+    from evaluation.duc2007 import check_official, load_topics
+
+    path = data_dir / "duc2007" / "main.jsonl"
+    if not path.is_file():
+        pytest.skip(f"DUC 2007 not found at {path} (shared folder beside the checkout)")
+    topics = load_topics(path, part=None)[:3]
+    check = check_official(topics)
+    assert check["systems"] == 32
+    assert check["mean_abs_diff"] < 0.002
+    assert check["spearman"] > 0.97

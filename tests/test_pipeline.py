@@ -68,7 +68,7 @@ def test_clean_removes_the_furniture_and_reports_each_span(story_brief: Brief) -
         "The town council said the warning covered about 14,000 homes and would stay in place "
         "until the river tested clean on three days in a row.":
             "paragraph repeated inside the article",
-        "Sign up for the Courier's morning newsletter": "log-in or sign-up prompt",
+        "Sign up for the Courier's morning newsletter": "newsletter or alert promo",
         "Share this story": "share or social buttons",
     }
     assert courier.title == "Boil-Water Warning For Marrowfield After River Solvent Scare"
@@ -273,7 +273,8 @@ def test_timeline_resolves_relative_dates(story_brief: Brief) -> None:
 
 def test_every_renderer_shows_the_whole_brief(story_brief: Brief) -> None:
     md = render([story_brief], "md")
-    assert md.startswith("# Marrowfield water warning: what we know so far\n")
+    # the brief's headline (newsbrief.headline), no longer the first article's title
+    assert md.startswith("# Marrowfield told to boil water after solvent found in Wren River\n")
     for s in story_brief.summary:
         assert s.text in md
     assert "3. **marrowfield-courier** — Boil-Water Warning For Marrowfield After River " \

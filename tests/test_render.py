@@ -117,11 +117,11 @@ def hand_brief() -> Brief:
 # --- Markdown -----------------------------------------------------------------------------
 
 MARKDOWN = """\
-# Bridge <script>alert('title')</script> shut
+# Bridge \\<script>alert('title')\\</script> shut
 
 *3 articles from 2 distinct sources (a copy and its original count once) · 32 words*
 
-The Old Bridge closed on Monday after engineers found cracks <script>alert(1)</script> in two \
+The Old Bridge closed on Monday after engineers found cracks \\<script>alert(1)\\</script> in two \
 piers. [1][2]
 
 Repairs will take six weeks, the council said. [1][2]
@@ -130,13 +130,13 @@ Ferries will run every hour while the bridge is shut. [3]
 
 ## Sources
 
-1. **Harbour Wire** — Bridge <script>alert('title')</script> shut (`Harbour Wire.txt`)
-2. **Eastport <b>Post</b>** (`post.txt`) — copy of [1] (85% of its text)
+1. **Harbour Wire** — Bridge \\<script>alert('title')\\</script> shut (`Harbour Wire.txt`)
+2. **Eastport \\<b>Post\\</b>** (`post.txt`) — copy of [1] (85% of its text)
 3. **Coast Radio** (`Coast Radio.txt`)
 
 ## Copies found
 
-- [2] Eastport <b>Post</b> repeats 1 passage(s) of [1] Harbour Wire
+- [2] Eastport \\<b>Post\\</b> repeats 1 passage(s) of [1] Harbour Wire
 
 ## Quotes
 
@@ -147,7 +147,7 @@ Ferries will run every hour while the bridge is shut. [3]
 **Claim** (Council): Repairs will take six weeks
 
 - Claimed by **Council** [1]: said Repairs will take six weeks [1]
-- Denied by **Ferry <i>Co</i>** [3]: denied repairs would take six weeks [3]
+- Denied by **Ferry \\<i>Co\\</i>** [3]: denied repairs would take six weeks [3]
 
 ## What each source adds
 
@@ -158,7 +158,7 @@ Ferries will run every hour while the bridge is shut. [3]
 ## When
 
 - **Mon 11 Mar 2024**
-  - The Old Bridge closed on Monday after engineers found cracks <script>alert(1)</script> \
+  - The Old Bridge closed on Monday after engineers found cracks \\<script>alert(1)\\</script> \
 in two piers. [1] (“Monday”)
 
 ## Removed as boilerplate
@@ -168,7 +168,7 @@ in two piers. [1] (“Monday”)
 ## Problems with the input
 
 - error: broken.txt: file is empty
-- note: radio.txt: only one paragraph <kept>
+- note: radio.txt: only one paragraph \\<kept>
 """
 
 
@@ -210,8 +210,8 @@ def test_json_has_every_schema_field() -> None:
     assert (data["story"], data["title"], data["words_requested"], data["words"]) == (
         None, TITLE, 40, 32)
     assert data["distinct_sources"] == 2 and data["source_groups"] == [["a0", "a1"], ["a2"]]
-    assert set(data["summary"][0]) == {"text", "score", "article_id", "sentence_id", "start",
-                                       "end", "citations", "disagreeing"}
+    assert set(data["summary"][0]) == {"text", "shown", "score", "article_id", "sentence_id",
+                                       "start", "end", "citations", "disagreeing"}
     assert set(data["summary"][0]["citations"][0]) == {"article_id", "sentence_id", "start",
                                                        "end", "similarity", "agreement"}
     assert data["conflicts"] == []

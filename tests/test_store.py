@@ -115,8 +115,9 @@ def test_threads_share_one_store(kind: str, tmp_path: Path) -> None:
 def test_bad_store_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreError, match=r"not a newsbrief store \(not an SQLite database"):
         open_store(bad)
+    assert bad.read_bytes() == b"this is not a database at all" * 100
 
 
 def test_cli_ingest_stories_brief(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,6 +32,9 @@ from newsbrief.web import WebSettings, create_app
 from newsbrief.web.app import render_page
 from newsbrief.web.views import EXTRA_SECTIONS, StoryRow, brief_view, plain
 
+LOCAL = "http://localhost"
+"""Where the test clients say they are: a loopback name, as the server requires."""
+
 EVIL = (
     "Officials in Zanzibar said the <script>document.title='pwned'</script> talks would go on. "
     'A photo <img src=x onerror="document.title=\'pwned\'"> was shown to reporters. '
@@ -74,7 +77,7 @@ def store(tmp_path: Path, seed_articles: list[Article]) -> Iterator[SQLiteStore]
 
 @pytest.fixture
 def client(store: SQLiteStore) -> Iterator[TestClient]:
-    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store), raise_server_exceptions=False, base_url=LOCAL) as c:
         yield c
 
 
@@ -248,7 +251,7 @@ def test_bad_requests_say_why(client: TestClient) -> None:
 
 
 def test_request_bodies_over_the_limit_get_a_413(store: SQLiteStore) -> None:
-    with TestClient(create_app(store, WebSettings(max_body_bytes=10_000))) as c:
+    with TestClient(create_app(store, WebSettings(max_body_bytes=10_000)), base_url=LOCAL) as c:
         big = c.post("/api/brief", data={"text": "x" * 20_000})
         assert big.status_code == 413 and "10,000-byte limit" in big.json()["error"]
         chunks = iter([b"--x\r\n", b"y" * 8_000, b"y" * 8_000])  # no content-length
@@ -273,18 +276,19 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list
 def test_a_story_brief_is_computed_once(
     seed_articles: list[Article], monkeypatch: pytest.MonkeyPatch, fresh_seconds: float
 ) -> None:
-    store = MemoryStore({"seeds": list(seed_articles)})
+    store = MemoryStore({"1": list(seed_articles)})
     briefs = _count_calls(monkeypatch, web_app, "brief")
     loads = _count_calls(monkeypatch, store, "articles")
-    with TestClient(create_app(store, WebSettings(fresh_seconds=fresh_seconds))) as c:
-        first = c.get("/stories/seeds").content
-        assert c.get("/stories/seeds").content == first
-        assert c.get("/api/stories/seeds").status_code == 200
+    settings = WebSettings(fresh_seconds=fresh_seconds)
+    with TestClient(create_app(store, settings), base_url=LOCAL) as c:
+        first = c.get("/stories/1").content
+        assert c.get("/stories/1").content == first
+        assert c.get("/api/stories/1").status_code == 200
         assert len(briefs) == 1
         # Within the freshness window the store is not even asked.
         assert len(loads) == (3 if fresh_seconds == 0 else 1)
-        store.groups["seeds"] = store.groups["seeds"][:3]  # the story changes
-        changed = "3 articles from" in c.get("/stories/seeds").text
+        store.groups["1"] = store.groups["1"][:3]  # the story changes
+        changed = "3 articles from" in c.get("/stories/1").text
         assert changed == (fresh_seconds == 0)
         assert len(briefs) == (2 if fresh_seconds == 0 else 1)
 
@@ -292,14 +296,14 @@ def test_a_story_brief_is_computed_once(
 def test_concurrent_requests_share_one_computation(
     seed_articles: list[Article], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = MemoryStore({"seeds": list(seed_articles)})
+    store = MemoryStore({"1": list(seed_articles)})
     briefs = _count_calls(monkeypatch, web_app, "brief")
     app = create_app(store)
 
     async def fetch_all() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            return await asyncio.gather(*(c.get("/stories/seeds") for _ in range(8)))
+        async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as c:
+            return await asyncio.gather(*(c.get("/stories/1") for _ in range(8)))
 
     pages = asyncio.run(fetch_all())
     assert [p.status_code for p in pages] == [200] * 8
@@ -313,7 +317,7 @@ def test_an_unexpected_failure_is_a_plain_500(
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(store, "stories", locked)
-    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store), raise_server_exceptions=False, base_url=LOCAL) as c:
         page = c.get("/")
         assert page.status_code == 500 and "Traceback" not in page.text
         assert "database is locked" not in page.text
@@ -322,7 +326,7 @@ def test_an_unexpected_failure_is_a_plain_500(
 
 
 def test_without_a_store_only_the_form_works() -> None:
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url=LOCAL) as c:
         assert "No story store is open" in c.get("/").text
         assert c.get("/stories/x").status_code == 404
         assert c.get("/brief").status_code == 200

@@ -2,13 +2,16 @@
 
 Exit codes: 0 everything was briefed; 1 a brief was written but some input
 failed (each failure is printed with its file and problem); 2 nothing could be
-briefed, or the options were wrong.
+briefed, or the options were wrong. Every error is one line on stderr, never a
+traceback (``NEWSBRIEF_TRACEBACK=1`` adds it for a bug report), and every file name
+and message is printed through ``errors.shown``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 
 # Only light modules at the top: `newsbrief --help` and `newsbrief stories` must not pay
 # for spaCy, scikit-learn or trafilatura; each command imports what it uses.
-from newsbrief.errors import NewsbriefError, require
+from newsbrief.errors import NewsbriefError, require, shown
 from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, DEFAULT_WORDS, FORMATS, Settings
 
 if TYPE_CHECKING:
@@ -55,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--show-removed", action="store_true",
                    help="list every span removed as boilerplate, with its reason")
     b.add_argument("--story", help="brief only this story (a Multi-News id, or a story id)")
+    b.add_argument("--one-story", action="store_true",
+                   help="when the input holds several stories, brief the largest only and "
+                   "list the articles left out")
     b.add_argument("--db", type=Path, help="brief story --story from this store (SQLite file)")
     b.add_argument("--sources", type=Path, metavar="FILE",
                    help='JSON object {"file name": "outlet name"} for files without metadata')
@@ -64,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--db", type=Path, help="story store (SQLite file); without it, only the form")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="answer requests for this host name too (repeatable); by default only "
+                   "localhost, 127.0.0.1, [::1] and the --host address")
     i = sub.add_parser("ingest", help="read articles into the store and group them into stories")
     i.add_argument("paths", nargs="+", metavar="PATH",
                    help="files, folders or globs: .txt, .html, .jsonl, .warc(.gz), .rss/.atom/.xml")
@@ -88,8 +97,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_output(path: Path) -> None:
+    """Refuse an output file that cannot be written, before the work starts."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise NewsbriefError(f"cannot write {shown(str(path))}: no such folder")
+    if path.is_dir():
+        raise NewsbriefError(f"cannot write {shown(str(path))}: it is a folder")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise NewsbriefError(f"cannot write {shown(str(path))}: permission denied")
+
+
 def cmd_brief(args: argparse.Namespace) -> int:
     """``newsbrief brief``: read, brief each story, render, report problems on stderr."""
+    if args.output:
+        _check_output(args.output)
     # A brief is a short process that loads large long-lived structures (the spaCy model,
     # module code): the cyclic collector's default gen-0 threshold (700) makes it rescan them
     # hundreds of times while they load. Rarer collections save ~3% of a cold brief; the
@@ -107,19 +129,24 @@ def cmd_brief(args: argparse.Namespace) -> int:
     else:
         names = load_source_names(args.sources) if args.sources else None
         briefs = brief_paths(args.paths, settings=settings, story=args.story, progress=True,
-                             source_names=names)
+                             source_names=names, one_story=args.one_story)
     text = render(briefs, args.format, show_removed=args.show_removed)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            where = shown(str(args.output))
+            raise NewsbriefError(f"cannot write {where}: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
     problems = {(p.origin, p.message, p.fatal) for b in briefs for p in b.problems}
     for origin, message, fatal in sorted(problems):
-        print(f"newsbrief: {'error' if fatal else 'note'}: {origin}: {message}", file=sys.stderr)
+        print(f"newsbrief: {'error' if fatal else 'note'}: {shown(origin)}: {shown(message)}",
+              file=sys.stderr)
     empty = [b for b in briefs if not b.summary]
     for b in empty:
         where = b.story or ", ".join(a.article.origin for a in b.articles[:3])
-        print(f"newsbrief: error: {where}: no sentence could be selected "
+        print(f"newsbrief: error: {shown(where)}: no sentence could be selected "
               "(the articles hold no whole sentences after cleaning)", file=sys.stderr)
     return EXIT_PARTIAL if empty or any(fatal for _, _, fatal in problems) else EXIT_OK
 
@@ -128,9 +155,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """``newsbrief serve``: the web interface over the store, until interrupted."""
     require("fastapi", "web", "the web interface")
     require("uvicorn", "web", "the web interface")
-    from newsbrief.web import serve
+    from newsbrief.web import WebSettings, serve
 
-    serve(args.db, host=args.host, port=args.port)
+    serve(args.db, host=args.host, port=args.port,
+          settings=WebSettings(allowed_hosts=tuple(args.allow_host)))
     return EXIT_OK
 
 
@@ -142,10 +170,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                          progress=not args.quiet, max_bytes=args.max_bytes,
                          scheduler=args.scheduler, dask_workers=args.dask_workers)
     for p in report.rejected:
-        print(f"newsbrief: rejected: {p.origin}: {p.message}", file=sys.stderr)
+        print(f"newsbrief: rejected: {shown(p.origin)}: {shown(p.message)}", file=sys.stderr)
     for p in report.notes:
-        print(f"newsbrief: note: {p.origin}: {p.message}", file=sys.stderr)
-    print(report.summary(), file=sys.stderr)
+        print(f"newsbrief: note: {shown(p.origin)}: {shown(p.message)}", file=sys.stderr)
+    print("\n".join(shown(line) for line in report.summary().split("\n")), file=sys.stderr)
     if report.rejected and not report.stored and not report.duplicates:
         return EXIT_FAILED  # nothing could be used
     return EXIT_PARTIAL if report.rejected else EXIT_OK
@@ -183,11 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except NewsbriefError as exc:
-        print(f"newsbrief: error: {exc}", file=sys.stderr)
+        print(f"newsbrief: error: {shown(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
-    except Exception:  # a bug, not bad input: show it, and do not exit as "partly done"
-        traceback.print_exc()
-        print("newsbrief: error: internal error (the traceback above); please report it",
+    except Exception as exc:  # a bug, not bad input: say so, and do not exit as "partly done"
+        if os.environ.get("NEWSBRIEF_TRACEBACK"):
+            traceback.print_exc()
+        print(f"newsbrief: error: internal error ({type(exc).__name__}: {shown(str(exc))}); "
+              "please report it, with the traceback NEWSBRIEF_TRACEBACK=1 prints",
               file=sys.stderr)
         return EXIT_FAILED
 

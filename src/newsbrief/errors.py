@@ -6,6 +6,8 @@
     ├── SettingsError       an option is out of range (also a ValueError)
     ├── StoreError          the article store could not be opened or written
     └── MissingExtraError   an optional part is not installed (says which extra to install)
+
+``shown`` is the one way a path or any text from the input is put into a message.
 """
 
 from __future__ import annotations
@@ -55,3 +57,23 @@ def require(module: str, extra: str, what: str) -> object:
         return importlib.import_module(module)
     except ImportError as exc:
         raise MissingExtraError(extra, what, exc.name or module) from None
+
+
+def shown(text: str) -> str:
+    """``text`` (a path, an origin, a message) as shown to a user: every character that is
+    not printable is escaped, so a file name cannot move the cursor, recolour the terminal,
+    start a new line of output or reverse the text around it, and the bytes of a name that
+    is not UTF-8 (``surrogateescape``, ``\\udcff``) read as the bytes they are (``\\xff``)
+    instead of making the message unwritable."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # one undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

@@ -217,13 +217,18 @@ class Brief:
     def source_groups(self) -> list[list[str]]:
         """Articles grouped so that a copy and its original count as one source.
 
-        Articles from the same outlet also count as one source.
+        Articles from the same outlet also count as one source. An article that cleaning
+        left with no paragraph (all boilerplate: a Twitter page, an archive notice) is no
+        source at all.
         """
-        sets = UnionFind(a.id for a in self.articles)
+        sources = [a for a in self.articles if a.paragraphs]
+        sets = UnionFind(a.id for a in sources)
+        kept = {a.id for a in sources}
         for s in self.syndication:
-            sets.union(s.copy_id, s.original_id)
+            if s.copy_id in kept and s.original_id in kept:
+                sets.union(s.copy_id, s.original_id)
         by_outlet: dict[str, str] = {}
-        for a in self.articles:
+        for a in sources:
             key = a.source.casefold()
             if key in by_outlet:
                 sets.union(a.id, by_outlet[key])
@@ -241,7 +246,9 @@ class Brief:
 
     @property
     def word_count(self) -> int:
-        return sum(len(s.text.split()) for s in self.summary)
+        """Words of the summary taken from the articles (editorial insertions in brackets,
+        "[Sean] Spicer", are not counted against the length asked for)."""
+        return sum(len(s.sentence.text.split()) for s in self.summary)
 
 
 # --- Sections of issue 4: quotes, disputes, what each source adds, timeline ---

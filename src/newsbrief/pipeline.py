@@ -23,6 +23,8 @@ from newsbrief.copies import find_copies
 from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
 from newsbrief.headline import choose_headline
+from newsbrief.input_stories import group_input, left_out_notes, stories_note
+from newsbrief.language import english_only
 from newsbrief.model import Article, Brief, Problem, Sentence
 from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.readers import name_sources, read_paths
@@ -183,49 +185,91 @@ def brief_paths(
     story: str | None = None,
     progress: bool = False,
     source_names: dict[str, str] | None = None,
+    one_story: bool = False,
 ) -> list[Brief]:
     """Read files, folders or globs and brief each story found in them.
 
-    Articles that name a story (Multi-News clusters, JSON lines with ``story``)
-    are briefed per story; the rest form one story. Read problems are attached
-    to every brief; raises ``NoArticlesError`` (listing them) when nothing was read.
+    Articles not in English are left out (``language.english_only``). Articles that
+    name a story (Multi-News clusters, JSON lines with ``story``) are briefed per
+    story; the rest are grouped into stories as the store groups them
+    (``input_stories.group_input``), largest first, and when they hold several, every
+    brief carries a note listing them. ``one_story`` briefs the largest story only, with
+    a note for each article left out. Read problems and notes are attached to every
+    brief; raises ``NoArticlesError`` (listing them) when nothing was read.
     ``source_names`` maps file names to outlet names for files without metadata.
     """
     settings = settings or Settings()
     read = read_paths(paths, max_bytes=settings.max_bytes)
     if source_names:
         read.articles = name_sources(read.articles, source_names)
-    if not read.articles:
-        detail = "; ".join(str(p) for p in read.problems) or "no input given"
-        raise NoArticlesError("input", f"no article could be read ({detail})")
-    stories: dict[str | None, list[Article]] = {}
-    for a in read.articles:
-        stories.setdefault(a.story, []).append(a)
-    if story is not None:
-        if story not in stories:
-            known = ", ".join(sorted(str(s) for s in stories if s)[:10]) or "none"
-            raise NoArticlesError("input", f"no story {story!r} in the input (stories: {known})")
-        stories = {story: stories[story]}
-    groups = list(stories.values())
+    articles, notes = english_only(read.articles)
+    problems = [*read.problems, *notes]
+    if not articles:
+        detail = "; ".join(str(p) for p in problems) or "no input given"
+        what = "no article in English" if read.articles else "no article could be read"
+        raise NoArticlesError("input", f"{what} ({detail})")
+    groups = _input_stories(articles, story, one_story, problems)
     if not progress or len(groups) < 2:
-        return [brief(arts, settings=settings, problems=read.problems) for arts in groups]
+        return [brief(arts, settings=settings, problems=problems) for arts in groups]
     from rich.progress import Progress
 
     out: list[Brief] = []
     with Progress(transient=True) as bar:
         task = bar.add_task("Briefing stories", total=len(groups))
         for arts in groups:
-            out.append(brief(arts, settings=settings, problems=read.problems))
+            out.append(brief(arts, settings=settings, problems=problems))
             bar.advance(task)
     return out
 
 
+def _input_stories(
+    articles: Sequence[Article], story: str | None, one_story: bool, problems: list[Problem]
+) -> list[list[Article]]:
+    """The stories to brief: those the input names (in input order; only ``story`` when
+    given), then those found among the articles that name none (largest first), or with
+    ``one_story`` the largest alone. Notes go to ``problems``: the stories found when
+    several are briefed, each article left out of ``one_story``, each left ungrouped."""
+    named: dict[str, list[Article]] = {}
+    unnamed: list[Article] = []
+    for a in articles:
+        if a.story is None:
+            unnamed.append(a)
+        else:
+            named.setdefault(a.story, []).append(a)
+    if story is not None:
+        if story not in named:
+            known = ", ".join(sorted(named)[:10]) or "none"
+            raise NoArticlesError("input", f"no story {story!r} in the input (stories: {known})")
+        return [named[story]]
+    found = [unnamed] if unnamed else []
+    if len(unnamed) > 1:
+        grouped = group_input(unnamed)
+        found = grouped.stories
+        problems += grouped.left_out
+    stories = [*named.values(), *found]
+    if not stories:
+        detail = "; ".join(str(p) for p in problems)
+        raise NoArticlesError("input", f"no article could be briefed ({detail})")
+    if one_story and len(stories) > 1:
+        stories.sort(key=len, reverse=True)  # stable: the first given wins a tie
+        problems += left_out_notes(stories[1:])
+        return stories[:1]
+    if len(found) > 1:
+        problems.append(stories_note(found))
+    return stories
+
+
 def brief_story(store: Store, story_id: int | str, settings: Settings | None = None) -> Brief:
-    """The brief of one stored story, with everything ``brief`` gives."""
-    articles = store.articles(story_id)
-    if not articles:
+    """The brief of one stored story, with everything ``brief`` gives (articles not in
+    English left out, with a note)."""
+    stored = store.articles(story_id)
+    if not stored:
         raise NoArticlesError(f"story {story_id}", "no such story in the store")
-    result = brief(articles, settings=settings)
+    articles, notes = english_only(stored)
+    if not articles:
+        detail = "; ".join(str(p) for p in notes)
+        raise NoArticlesError(f"story {story_id}", f"no article in English ({detail})")
+    result = brief(articles, settings=settings, problems=notes)
     result.story = str(parse_story_id(story_id))
     return result
 

@@ -16,6 +16,13 @@ and the timeline all read the same sentences:
    stop with the sentence before it (...the attendees. “ | We had to act...);
    the mark goes back to the sentence it opens.
 
+What the tokenizer is given is bounded, so one hostile paragraph cannot stop the
+brief of the others: a paragraph longer than ``MAX_PARAGRAPH_CHARS`` is split into
+pieces at spaces (spaCy refuses a text over its ``max_length``), and a run of
+punctuation marks longer than ``MAX_PUNCTUATION_RUN`` is read as that many marks
+and spaces (the tokenizer's time grows with the square of such a run). Both keep
+every offset; the reader of the file notes them (``readers.oversized``).
+
 Every sentence's ``start``/``end`` point into ``CleanArticle.text`` and its
 ``text`` is that slice with runs of whitespace collapsed to one space, after
 every repair.
@@ -28,6 +35,8 @@ from collections.abc import Sequence
 
 from newsbrief.model import CleanArticle, Sentence
 from newsbrief.nlp import sentence_pipeline
+from newsbrief.readers import PUNCTUATION_RUN
+from newsbrief.settings import MAX_PARAGRAPH_CHARS, MAX_PUNCTUATION_RUN
 
 __all__ = ["sentence_pipeline", "split_sentences"]
 
@@ -86,6 +95,28 @@ def _repair(text: str, spans: Sequence[Span]) -> list[Span]:
     return _move_opening_marks(text, _join_continuations(text, list(spans)))
 
 
+def _bounded_pieces(text: str, start: int, end: int) -> list[Span]:
+    """The span ``start:end`` of ``text`` in pieces of at most ``MAX_PARAGRAPH_CHARS``, each
+    cut after the last space before that length (a hard cut where there is none)."""
+    out: list[Span] = []
+    while end - start > MAX_PARAGRAPH_CHARS:
+        space = text.rfind(" ", start + 1, start + MAX_PARAGRAPH_CHARS)
+        cut = space + 1 if space > start else start + MAX_PARAGRAPH_CHARS
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+def _tokenizer_text(text: str) -> str:
+    """``text`` as the tokenizer reads it, of the same length so that offsets hold: each run
+    of punctuation over ``MAX_PUNCTUATION_RUN`` marks keeps its first marks, the rest are
+    read as spaces."""
+    return PUNCTUATION_RUN.sub(
+        lambda m: m[0][:MAX_PUNCTUATION_RUN] + " " * (len(m[0]) - MAX_PUNCTUATION_RUN), text
+    )
+
+
 def split_sentences(articles: Sequence[CleanArticle]) -> list[Sentence]:
     """Every sentence of every cleaned article, repaired, with offsets into the cleaned text."""
     nlp = sentence_pipeline()
@@ -93,8 +124,9 @@ def split_sentences(articles: Sequence[CleanArticle]) -> list[Sentence]:
     texts: list[str] = []
     for article in articles:
         for p_index, para in enumerate(article.paragraphs):
-            jobs.append((article, p_index, para.start))
-            texts.append(article.text[para.start : para.end])
+            for start, end in _bounded_pieces(article.text, para.start, para.end):
+                jobs.append((article, p_index, start))
+                texts.append(_tokenizer_text(article.text[start:end]))
     out: list[Sentence] = []
     counters: dict[str, int] = {}
     for (article, p_index, offset), doc in zip(jobs, nlp.pipe(texts, batch_size=256), strict=True):

@@ -19,6 +19,8 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_WORDS",
     "FORMATS",
+    "MAX_PARAGRAPH_CHARS",
+    "MAX_PUNCTUATION_RUN",
     "SAME_EVENT",
     "STORY_DATE_SPREAD_DAYS",
     "SYNDICATION_SHARE",
@@ -35,11 +37,28 @@ MIN_WORDS, MAX_WORDS = 20, 5000
 citations; above 5,000 a brief is no longer short."""
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are rejected: no single news article comes near it."""
+MAX_PARAGRAPH_CHARS = 100_000
+"""Longest piece of text given to the tokenizer at once: a longer paragraph is split at the
+last space before it (a hard cut where there is none), and its reader adds a note naming
+the file. A news paragraph runs to 3,000 characters; spaCy refuses texts over its
+``max_length`` (error E088) and a 1,000,000-letter word alone takes it 1.2 s."""
+MAX_PUNCTUATION_RUN = 8
+"""Longest run of punctuation marks the tokenizer reads as such (the rest of a longer run is
+read as spaces, its offsets kept): the tokenizer splits such a run one mark at a time,
+in time that grows with the square of its length (4,000 "!" took 5.6 s, 20,000 about 45 s).
+"?!?!" and "..." are short; a longer run is decoration or an attack."""
 FORMATS = ("md", "json", "html")
 """Output formats of a brief: Markdown, JSON (schema newsbrief.brief/1), one HTML page."""
 DEFAULT_BATCH = 2000
 """Articles stored and grouped per transaction: a kill loses at most one batch, and the
 progress bar moves every few seconds (larger batches group slightly better: docs/stories.md)."""
+INPUT_STORY_THRESHOLD = 0.07
+"""The grouping threshold (``StorySettings.threshold``) when ``brief`` finds the stories in
+its input: lower than the store's, because a user's input is most often one story and a
+split is the costlier error there. Chosen on the tune parts of the mixtures of
+``evaluation/input_stories_eval.py`` (B-cubed F1 at 0.15 / 0.10 / 0.07: Multi-News train
+0.848 / 0.876 / 0.881, DUC 0.893 / 0.946 / 0.961; single stories kept whole 11 / 12 / 12
+of 17 and 17 / 18 / 20 of 23)."""
 MAX_BRIEF_ARTICLES = 400
 """Most articles one brief reads (issue 13): a larger story or input is briefed from a
 sample of this many, chosen across its sources and its span (``pipeline.sample``), with a
@@ -221,21 +240,57 @@ class WebSettings:
     max_body_bytes: int = 5_000_000
     """Largest request body accepted (all pasted text and files together)."""
     max_files: int = 50
-    max_concurrent_posts: int = 2
-    """Posted briefs computed at once; more wait, so uploads cannot starve the story pages."""
+    brief_workers: int = 2
+    """Briefs computed at once (posted input, and stories not yet cached): each may hold up
+    to about 2 GB while it runs (issue 13's bound on one brief), so a few, not one a request."""
+    brief_queue: int = 8
+    """Briefs that may wait for a worker; past that a request gets a 503 with Retry-After
+    before its body is read, so waiting uploads cannot fill memory. 8 behind 2 workers at
+    about 2 s a brief (the seed story) is a wait of about 8 s."""
     page_size: int = 50
     cache_size: int = 256
     """Stories whose rendered brief is kept in memory."""
+    cache_bytes: int = 256_000_000
+    """Most bytes those briefs may hold (page, JSON and articles): a story page shows every
+    article, so a 400-article story's entry runs to megabytes (the seed story's: 0.16 MB)."""
     fresh_seconds: float = 2.0
     """How long a cached brief is served before the store is asked whether its story changed."""
+    failure_seconds: float = 60.0
+    """How long a story whose brief failed answers with that failure instead of being briefed
+    again: a story that fails may have cost minutes of a worker."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names answered besides the loopback ones (localhost, 127.0.0.1, [::1]); a request
+    naming any other host gets a 403, so a web page cannot reach the server through a
+    DNS name it rebinds to this machine."""
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a request's headers before it is closed."""
+    body_timeout: float = 60.0
+    """Seconds a request may take to send its whole body: 5 MB at about 85 KB/s."""
+    keep_alive_seconds: int = 5
+    """Seconds an idle kept-alive connection stays open (uvicorn's default)."""
+    max_connections: int = 100
+    """Open connections at most; past it a new connection is closed at once and requests
+    get a 503. A browser opens about 6; the load benchmark 50."""
+    max_header_bytes: int = 16 * 1024
+    """Largest request line and headers (uvicorn's default for h11)."""
+    shutdown_seconds: int = 10
+    """On Ctrl-C, how long requests in flight may finish before they are cut off."""
 
     def __post_init__(self) -> None:
         check_words(self.words)
-        for name in ("max_body_bytes", "max_files", "max_concurrent_posts", "page_size",
-                     "cache_size"):
+        for name in ("max_body_bytes", "max_files", "brief_workers", "page_size",
+                     "cache_size", "cache_bytes", "keep_alive_seconds", "max_connections",
+                     "max_header_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.fresh_seconds < 0:
-            raise SettingsError(f"fresh_seconds must not be negative, got {self.fresh_seconds}")
+        for name in ("brief_queue", "fresh_seconds", "failure_seconds", "shutdown_seconds"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must not be negative, got {getattr(self, name)}")
+        for name in ("header_timeout", "body_timeout"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+        for host in self.allowed_hosts:
+            if not isinstance(host, str) or not host or any(c in host for c in " /@?#\\"):
+                raise SettingsError(f"allowed host must be a host name or address, got {host!r}")
 
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
+from murmurhash import hash as murmur_hash
 
 from newsbrief.clean import clean, clean_all
 from newsbrief.copies import Passages, passages
@@ -137,17 +138,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-@cache
-def _murmur() -> Callable[..., int]:
-    from sklearn.utils import murmurhash3_32  # scikit-learn is slow to import: on first use
-
-    return murmurhash3_32  # type: ignore[no-any-return]
-
-
 def _term_id(word: str) -> int:
     tid = _TERM_CACHE.get(word)
     if tid is None:
-        tid = int(_murmur()(word, positive=True)) % N_FEATURES
+        # murmurhash3 (32 bits, seed 0) as scikit-learn's murmurhash3_32(positive=True), bit
+        # for bit, from the small package spaCy stands on: importing scikit-learn costs ~1 s
+        tid = (murmur_hash(word) & 0xFFFFFFFF) % N_FEATURES
         if len(_TERM_CACHE) < _TERM_CACHE_SIZE:
             _TERM_CACHE[word] = tid
     return tid

@@ -117,12 +117,24 @@ def one_speaker_per_quote(items: Sequence[Attribution]) -> list[Attribution]:
     direct = [i for i, a in enumerate(items) if a.kind == "direct"]
     if len(direct) < 2:
         return list(items)
-    grams = [_trigrams(items[i].content) for i in direct]
+    grams = [frozenset(_trigrams(items[i].content)) for i in direct]
     alike = UnionFind(range(len(direct)))
-    for x in range(len(direct)):
-        for y in range(x + 1, len(direct)):
-            shorter = min(len(grams[x]), len(grams[y]))
-            if shorter >= 2 and len(grams[x] & grams[y]) >= SAME_WORDS * shorter:
+    # one quote printed by many outlets (or copies) is one set of words: compare each
+    # distinct set once, and only with the sets that share a trigram with it (an inverted
+    # index, so the cost follows the overlaps, not the square of the reports)
+    first: dict[frozenset[tuple[str, ...]], int] = {}
+    for x, g in enumerate(grams):
+        alike.union(x, first.setdefault(g, x))
+    postings: dict[tuple[str, ...], list[int]] = {}
+    for g, x in first.items():
+        for gram in g:
+            postings.setdefault(gram, []).append(x)
+    for g, x in first.items():
+        shared: Counter[int] = Counter()
+        for gram in g:
+            shared.update(y for y in postings[gram] if y > x)
+        for y, n in shared.items():
+            if min(len(g), len(grams[y])) >= 2 and n >= SAME_WORDS * min(len(g), len(grams[y])):
                 alike.union(x, y)
     clusters: dict[int, list[int]] = {}
     for x in range(len(direct)):

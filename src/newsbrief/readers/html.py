@@ -20,7 +20,8 @@ def read_html(data: bytes | str, origin: str, url: str | None = None) -> Article
         data, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
     body = getattr(doc, "text", None) if doc is not None else None
-    if not body or len(body.split()) < 20:
+    # a page in a language written without spaces (Japanese, Chinese) has few "words"
+    if not body or (len(body.split()) < 20 and len(body) < 200):
         raise InputError(origin, "HTML page holds no article text (trafilatura found none)")
     page_url = getattr(doc, "url", None) or url
     source = (

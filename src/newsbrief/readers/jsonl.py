@@ -4,6 +4,7 @@ or Multi-News clusters (``document`` with the articles joined by ``|||||``)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from newsbrief.model import Article, Problem
 from newsbrief.readers.meta import parse_date, source_from_url
@@ -63,35 +64,43 @@ def _whole_document(text: str) -> list[object] | None:
         return None
     try:
         data = json.loads(stripped)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # read line by line, each line judged
         return None
     return data if isinstance(data, list) else [data]
+
+
+def _records(text: str, origin: str) -> Iterator[tuple[str, object]]:
+    """(where, record) for each JSON value of ``text``, or (where, Problem) for a line
+    that is not one."""
+    whole = _whole_document(text)
+    if whole is not None:  # a pretty-printed .json file: one object or an array of them
+        for n, record in enumerate(whole, start=1):
+            yield f"{origin}:{n}", record
+        return
+    # only "\n" ends a JSON line: str.splitlines() would also split on U+2028 and friends,
+    # which JSON strings may hold raw
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{n}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield where, Problem(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:  # Python's parser recurses once per level of nesting
+            yield where, Problem(where, "JSON nested too deeply to read (no article is)")
 
 
 def read_jsonl(text: str, origin: str) -> tuple[list[Article], list[Problem]]:
     """Every article in a JSON-lines text; a bad line is a problem, not the end of the file."""
     articles: list[Article] = []
     problems: list[Problem] = []
-    whole = _whole_document(text)
-    if whole is not None:  # a pretty-printed .json file: one object or an array of them
-        lines = [json.dumps(r, ensure_ascii=False) for r in whole]
-    else:
-        # only "\n" ends a JSON line: str.splitlines() would also split on U+2028 and
-        # friends, which JSON strings may hold raw
-        lines = [line.rstrip("\r") for line in text.split("\n")]
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{n}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(record, dict):
+    for where, record in _records(text, origin):
+        if isinstance(record, Problem):
+            problems.append(record)
+        elif not isinstance(record, dict):
             problems.append(Problem(where, "expected a JSON object"))
-            continue
-        if "document" in record:
+        elif "document" in record:
             found, bad = _multinews(record, where)
             articles.extend(found)
             problems.extend(bad)

@@ -26,7 +26,8 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "source_groups": brief.source_groups,
         "summary": [
             {
-                "text": s.text,
+                "text": s.sentence.text,
+                "shown": s.text,
                 "score": s.score,
                 "article_id": s.sentence.article_id,
                 "sentence_id": s.sentence.id,

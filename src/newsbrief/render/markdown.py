@@ -1,4 +1,9 @@
-"""Markdown: the brief as a reader sees it, each sentence followed by its citations."""
+"""Markdown: the brief as a reader sees it, each sentence followed by its citations.
+
+Input text is never markup here: every ``<`` is escaped (``\\<``), so a title or a
+sentence holding ``<script>`` stays text in any Markdown viewer that passes raw HTML
+through.
+"""
 
 from __future__ import annotations
 
@@ -68,7 +73,13 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
     if brief.problems:
         lines += ["", "## Problems with the input", ""]
         lines += [f"- {'error' if p.fatal else 'note'}: {p}" for p in brief.problems]
-    return "\n".join(lines).rstrip() + "\n"
+    return _no_raw_html("\n".join(lines).rstrip() + "\n")
+
+
+def _no_raw_html(text: str) -> str:
+    """``text`` with every ``<`` escaped: no tag, comment or autolink can start (CommonMark
+    shows ``\\<`` as ``<``). The template writes none of its own."""
+    return text.replace("<", "\\<")
 
 
 def _one_line(text: str, limit: int = 160) -> str:

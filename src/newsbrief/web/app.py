@@ -11,18 +11,19 @@ Pages (HTML, no script at all) and the JSON API beside them::
     POST /api/brief            the brief of posted text or files, as JSON
     GET  /openapi.json         the API's OpenAPI description
 
-Safety: templates autoescape every value; every response carries a Content-Security-Policy
-that allows no script and no request to another host; request bodies over
-``WebSettings.max_body_bytes`` get a 413; bad input gets a 400 that says why, an unknown
-story a 404, and an unexpected failure a plain 500 page (the traceback goes to the log only).
+Safety: templates autoescape every value; ``guard.Guard`` puts the security headers on
+every response, errors included, refuses other hosts and cross-site posts (403), bodies
+over ``WebSettings.max_body_bytes`` (413) or too slow (408); bad input gets a 400 that says
+why, an unknown story a 404, and an unexpected failure a plain 500 page (the traceback goes
+to the log only). Briefs run in a small ``pool.BriefPool``: when it is full, a 503 with
+``Retry-After``. A story is known by its parsed id: ``/stories/02`` redirects to ``/stories/2``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -30,13 +31,12 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsbrief import __version__
 from newsbrief.errors import NewsbriefError, NoArticlesError, SettingsError
@@ -45,24 +45,14 @@ from newsbrief.pipeline import brief
 from newsbrief.render import to_dict
 from newsbrief.render.common import in_number_order
 from newsbrief.settings import Settings, WebSettings
+from newsbrief.store import parse_story_id
 from newsbrief.web.cache import BriefCache, RenderedBrief
+from newsbrief.web.guard import Guard
+from newsbrief.web.pool import BriefPool
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
 from newsbrief.web.views import StoryRow, brief_view, plain
 
 __all__ = ["StoryStore", "WebSettings", "create_app", "story_rows"]
-
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
-"""No script runs and nothing loads from another host, whatever an article holds."""
-
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-]
 
 STATIC = Path(__file__).parent / "static"
 MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
@@ -153,75 +143,37 @@ def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, default=plain).encode()
 
 
-class _Limits:
-    """ASGI middleware: security headers on every response; a 413 for an oversized body."""
-
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def send_with_headers(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            await self._too_large(scope, send_with_headers)
-            return
-        received = 0
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_body_bytes:
-                raise _BodyTooLarge(self.max_body_bytes)
-            return message
-
-        try:
-            await self.app(scope, counted_receive, send_with_headers)
-        except _BodyTooLarge:
-            if started:
-                raise
-            await self._too_large(scope, send_with_headers)
-
-    async def _too_large(self, scope: Scope, send: Send) -> None:
-        error = _BodyTooLarge(self.max_body_bytes)
-        response = _error_response(scope["path"], 413, str(error.detail))
-        await response(scope, _no_body, send)
-
-
-class _BodyTooLarge(HTTPException):
-    # An HTTPException, so that FastAPI's body parsing passes it on instead of
-    # turning it into "There was an error parsing the body".
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body is over the {limit:,}-byte limit")
-
-
-async def _no_body() -> Message:
-    return {"type": "http.request", "body": b"", "more_body": False}
-
-
 def _error_response(
-    path: str, status: int, message: str, problems: Sequence[Problem] = ()
+    path: str, status: int, message: str, headers: Mapping[str, str] | None = None,
+    problems: Sequence[Problem] = (),
 ) -> Response:
     """A JSON error under ``/api/``, an HTML page elsewhere; never a traceback."""
     if path.startswith("/api/") or path == "/openapi.json":
         body: dict[str, Any] = {"error": message, "status": status}
         if problems:
             body["problems"] = [{"origin": p.origin, "message": p.message} for p in problems]
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status, headers=headers)
     html = render_page("error.html.j2", status=status, message=message, problems=problems)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _page(result: Brief) -> bytes:
+    return render_page("story.html.j2", view=brief_view(result)).encode()
+
+
+def _json(result: Brief) -> bytes:
+    return _json_bytes(to_dict(result))
+
+
+def _read_and_brief(
+    text: str, uploads: list[Upload], options: Settings, max_bytes: int,
+    present: Callable[[Brief], bytes],
+) -> bytes:
+    """Read posted input, brief it and render it: in a worker, as each can take seconds."""
+    read = read_posted(text, uploads, max_bytes)
+    if not read.articles:
+        raise _NothingToBrief(read.problems)
+    return present(brief(read.articles, settings=options, problems=read.problems))
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -270,8 +222,9 @@ def create_app(
 ) -> FastAPI:
     """The ASGI app. Without a store, the stories pages say so and the brief form still works."""
     settings = settings or WebSettings()
-    briefs = BriefCache(settings.cache_size, settings.fresh_seconds)
-    posting = asyncio.Semaphore(settings.max_concurrent_posts)
+    pool = BriefPool(settings.brief_workers, settings.brief_queue)
+    briefs = BriefCache(settings.cache_size, pool, settings.fresh_seconds,
+                        settings.failure_seconds, settings.cache_bytes)
     app = FastAPI(
         title="newsbrief",
         version=__version__,
@@ -281,12 +234,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.briefs = briefs
-    app.add_middleware(_Limits, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(Guard, settings=settings, error_page=_error_response)
     assets = _assets()
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _error_response(request.url.path, exc.status_code, str(exc.detail))
+        return _error_response(request.url.path, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -295,11 +248,6 @@ def create_app(
     @app.exception_handler(NewsbriefError)
     async def input_error(request: Request, exc: NewsbriefError) -> Response:
         return _error_response(request.url.path, 400, str(exc))
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception) -> Response:
-        # Starlette re-raises after this response is sent; uvicorn logs the traceback.
-        return _error_response(request.url.path, 500, "internal error: the server log says more")
 
     def need_store() -> StoryStore:
         if store is None:
@@ -310,11 +258,7 @@ def create_app(
         # As newsbrief.pipeline.brief_story does, from the articles the cache is keyed on.
         result = brief(articles, settings=Settings(words=settings.words))
         result.story = story_id
-        return RenderedBrief(
-            articles=articles,
-            html=render_page("story.html.j2", view=brief_view(result)).encode(),
-            json=_json_bytes(to_dict(result)),
-        )
+        return RenderedBrief(articles=articles, html=_page(result), json=_json(result))
 
     async def story_brief(story_id: str) -> RenderedBrief:
         async def load() -> tuple[Article, ...]:
@@ -340,64 +284,64 @@ def create_app(
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     async def story_page(story_id: str) -> Response:
-        return Response((await story_brief(story_id)).html, media_type="text/html")
+        key = _story_key(story_id)
+        if key != story_id:
+            return RedirectResponse(f"/stories/{key}", status_code=308)
+        return Response((await story_brief(key)).html, media_type="text/html")
 
     @app.get("/brief", response_class=HTMLResponse, include_in_schema=False)
     async def brief_form() -> HTMLResponse:
         return HTMLResponse(render_page("new.html.j2", limits=settings, accepted=ACCEPTED_SUFFIXES))
 
-    async def posted_brief(request: Request) -> Brief:
+    async def posted_brief(request: Request, present: Callable[[Brief], bytes]) -> bytes:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
             raise HTTPException(
                 415, "expected a form (multipart/form-data with fields text, files, words, "
                 f"focus), got {kind or 'no content type'}",
             )
-        try:
-            form = await request.form(
-                max_files=settings.max_files,
-                max_fields=10,
-                max_part_size=settings.max_body_bytes,
-            )
-        except MultiPartException as exc:
-            raise HTTPException(400, f"bad form data: {exc.message}") from None
-        text = form.get("text")
-        words = form.get("words")
-        focus = form.get("focus")
-        try:
-            length = int(words) if isinstance(words, str) and words.strip() else settings.words
-        except ValueError:
-            raise HTTPException(400, f"words must be a whole number, got {words!r}") from None
-        uploads = [
-            Upload(item.filename or "upload", await item.read())
-            for item in form.getlist("files")
-            if isinstance(item, UploadFile) and (item.filename or item.size)
-        ]
-        await form.close()
-        read = read_posted(text if isinstance(text, str) else "", uploads, settings.max_body_bytes)
-        if not read.articles:
-            raise _NothingToBrief(read.problems)
-        try:
-            options = Settings(words=length, focus=focus.strip() if isinstance(focus, str)
-                               and focus.strip() else None)
-        except SettingsError as exc:
-            raise HTTPException(400, str(exc)) from None
-        async with posting:
-            return await run_in_threadpool(
-                brief, read.articles, settings=options, problems=read.problems
-            )
+        # A place in the pool before the body is read: a refused upload (503) holds nothing.
+        with pool.reserve() as slot:
+            try:
+                form = await request.form(
+                    max_files=settings.max_files,
+                    max_fields=10,
+                    max_part_size=settings.max_body_bytes,
+                )
+            except MultiPartException as exc:
+                raise HTTPException(400, f"bad form data: {exc.message}") from None
+            text = form.get("text")
+            words = form.get("words")
+            focus = form.get("focus")
+            try:
+                length = int(words) if isinstance(words, str) and words.strip() else settings.words
+            except ValueError:
+                raise HTTPException(400, f"words must be a whole number, got {words!r}") from None
+            uploads = [
+                Upload(item.filename or "upload", await item.read())
+                for item in form.getlist("files")
+                if isinstance(item, UploadFile) and (item.filename or item.size)
+            ]
+            await form.close()
+            try:
+                options = Settings(words=length, focus=focus.strip() if isinstance(focus, str)
+                                   and focus.strip() else None)
+            except SettingsError as exc:
+                raise HTTPException(400, str(exc)) from None
+            return await slot.run(_read_and_brief, text if isinstance(text, str) else "",
+                                  uploads, options, settings.max_body_bytes, present)
 
     @app.post("/brief", response_class=HTMLResponse, include_in_schema=False)
-    async def brief_page(request: Request) -> HTMLResponse:
+    async def brief_page(request: Request) -> Response:
         try:
-            result = await posted_brief(request)
+            page = await posted_brief(request, _page)
         except _NothingToBrief as exc:
             html = render_page(
                 "new.html.j2", limits=settings, accepted=ACCEPTED_SUFFIXES,
                 problems=exc.problems,
             )
             return HTMLResponse(html, status_code=400)
-        return HTMLResponse(render_page("story.html.j2", view=brief_view(result)))
+        return Response(page, media_type="text/html")
 
     @app.get("/api/stories", summary="List stories, newest first")
     async def api_stories(
@@ -412,7 +356,10 @@ def create_app(
         responses={404: {"description": "no such story"}},
     )
     async def api_story(story_id: str) -> Response:
-        return Response((await story_brief(story_id)).json, media_type="application/json")
+        key = _story_key(story_id)
+        if key != story_id:
+            return RedirectResponse(f"/api/stories/{key}", status_code=308)
+        return Response((await story_brief(key)).json, media_type="application/json")
 
     @app.post(
         "/api/brief",
@@ -423,10 +370,10 @@ def create_app(
     )
     async def api_brief(request: Request) -> Response:
         try:
-            result = await posted_brief(request)
+            body = await posted_brief(request, _json)
         except _NothingToBrief as exc:
-            return _error_response(request.url.path, 400, str(exc), exc.problems)
-        return Response(_json_bytes(to_dict(result)), media_type="application/json")
+            return _error_response(request.url.path, 400, str(exc), problems=exc.problems)
+        return Response(body, media_type="application/json")
 
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
@@ -441,6 +388,15 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def _story_key(story_id: str) -> str:
+    """The story's id as the store parses it ("02" and " 2" are "2"): the cache's one key.
+    A 404 for what is no story id at all."""
+    parsed = parse_story_id(story_id)
+    if parsed is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    return str(parsed)
 
 
 class _NothingToBrief(NoArticlesError):
