@@ -156,9 +156,11 @@ def store_server(store: SQLiteStore) -> Iterator[Server]:
 def _check_citations(page: Any, brief: dict[str, Any]) -> int:
     """Click every citation; each must highlight exactly the sentence the brief cites."""
     texts = {a["id"]: a["text"] for a in brief["articles"]}
-    expected = [
+    number = {a["id"]: n for n, a in enumerate(brief["articles"])}
+    expected = [  # the page lists each sentence's citations in number order ([1][2][4])
         texts[c["article_id"]][c["start"] : c["end"]]
-        for s in brief["summary"] for c in s["citations"]
+        for s in brief["summary"]
+        for c in sorted(s["citations"], key=lambda c: number[c["article_id"]])
     ]
     cites = page.locator(".summary a.cite")
     assert cites.count() == len(expected) > 0

@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_WORDS",
     "FORMATS",
+    "MAX_ARTICLE_CHARS",
     "MAX_PARAGRAPH_CHARS",
     "MAX_PUNCTUATION_RUN",
     "SAME_EVENT",
@@ -37,11 +38,18 @@ MIN_WORDS, MAX_WORDS = 20, 5000
 citations; above 5,000 a brief is no longer short."""
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are rejected: no single news article comes near it."""
-MAX_PARAGRAPH_CHARS = 100_000
-"""Longest piece of text given to the tokenizer at once: a longer paragraph is split at the
-last space before it (a hard cut where there is none), and its reader adds a note naming
-the file. A news paragraph runs to 3,000 characters; spaCy refuses texts over its
-``max_length`` (error E088) and a 1,000,000-letter word alone takes it 1.2 s."""
+MAX_ARTICLE_CHARS = 200_000
+"""Longest article text read: the rest of a longer one is left out, cut at a line break or
+space, with a note naming the file. About 33,000 words, twice the longest long-form
+feature; every stage's cost per article is then bounded (a 4.3 MB article of one
+paragraph took the quote parser past 300 s and 14 GB)."""
+MAX_PARAGRAPH_CHARS = 20_000
+"""Longest piece of text given to the tokenizer at once, and so the longest sentence: a
+longer paragraph is split at the last space before it (a hard cut where there is none),
+and its reader adds a note naming the file. A news paragraph runs to 3,000 characters, a
+whole article on one line to about 15,000; spaCy refuses texts over its ``max_length``
+(error E088), a 1,000,000-letter word alone takes its tokenizer 1.2 s, and the parser's
+time and memory grow with the length of what it is given."""
 MAX_PUNCTUATION_RUN = 8
 """Longest run of punctuation marks the tokenizer reads as such (the rest of a longer run is
 read as spaces, its offsets kept): the tokenizer splits such a run one mark at a time,
