@@ -35,3 +35,19 @@ def test_prepare_reads_at_most_the_limit() -> None:
     result, _ = prepare(arts)
     assert len(result.articles) == MAX_BRIEF_ARTICLES
     assert any("briefed from" in p.message for p in result.problems)
+
+
+def test_the_summarizer_weighs_a_bounded_pool() -> None:
+    from newsbrief.model import Sentence
+    from newsbrief.summarize import MAX_CANDIDATES, prepare_features
+
+    text = "The council voted on Monday to close the old bridge over the river for repairs."
+    sents = [Sentence(f"a{i}.s{k}", f"a{i}", k, k, 0, len(text), text)
+             for i in range(400) for k in range(12)]
+    sents += [Sentence(f"b.s{k}", "b", k, k, 0, 60, f"Engineers found {k} new cracks in "
+                       f"the piers of the bridge on Friday.") for k in range(MAX_CANDIDATES)]
+    prepared = prepare_features(sents, [[f"a{i}" for i in range(400)], ["b"]])
+    assert prepared is not None
+    assert len(prepared.pool) <= MAX_CANDIDATES
+    # the 4,800 repeats of one wording in one source are one candidate
+    assert sum(s.article_id.startswith("a") for s in prepared.pool) == 1
