@@ -51,3 +51,18 @@ def test_the_summarizer_weighs_a_bounded_pool() -> None:
     assert len(prepared.pool) <= MAX_CANDIDATES
     # the 4,800 repeats of one wording in one source are one candidate
     assert sum(s.article_id.startswith("a") for s in prepared.pool) == 1
+
+
+def test_brief_takes_article_records_only() -> None:
+    import pytest
+
+    from newsbrief import brief
+
+    with pytest.raises(TypeError, match="Article records"):
+        brief([None])  # type: ignore[list-item]
+
+
+def test_a_giant_line_is_judged_for_its_language_without_overflow() -> None:
+    from newsbrief.language import other_language
+
+    assert other_language("The council voted to close the bridge. " * 3000) is None

@@ -50,6 +50,9 @@ CONFIDENCE = 0.99
 """A chunk counts as English when the detector gives English at least this probability,
 as not English when it gives it at most 1 - this; in between it is not judged (a table
 of names and figures, a line of code)."""
+MAX_JUDGED_CHARS = 20_000
+"""Characters of an article judged at most (its beginning): enough to tell, and the cost
+stays bounded whatever the article's length."""
 MIN_JUDGED_CHARS = 120
 """An article with fewer judged characters is kept whatever they look like."""
 OTHER_SHARE = 0.5
@@ -70,7 +73,9 @@ def _rank() -> Callable[[str], list[tuple[str, Any]]]:
 def _chunks(text: str) -> list[str]:
     chunks: list[str] = []
     current = ""
-    for line in _LINES.split(text):
+    lines = [line[i : i + CHUNK_CHARS * 5] for line in _LINES.split(text[:MAX_JUDGED_CHARS])
+             for i in range(0, max(len(line), 1), CHUNK_CHARS * 5)]  # the detector overflows
+    for line in lines:                                                 # on 65,000-char lines
         current = f"{current}\n{line}" if current else line
         if len(current) >= CHUNK_CHARS:
             chunks.append(current)

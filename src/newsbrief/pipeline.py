@@ -108,6 +108,10 @@ def prepare(
     settings = settings or Settings()
     notes = list(problems)
     given = list(articles)
+    wrong = [type(a).__name__ for a in given if not isinstance(a, Article)]
+    if wrong:
+        raise TypeError(f"brief() takes Article records (newsbrief.model.Article), got "
+                        f"{wrong[0]}; read files with newsbrief.readers.read_paths")
     if len(given) > MAX_BRIEF_ARTICLES:
         given, note = sample(given, MAX_BRIEF_ARTICLES)
         notes.append(note)

@@ -21,7 +21,9 @@ brief of the others: a paragraph longer than ``MAX_PARAGRAPH_CHARS`` is split in
 pieces at spaces (spaCy refuses a text over its ``max_length``), and a run of
 punctuation marks longer than ``MAX_PUNCTUATION_RUN`` is read as that many marks
 and spaces (the tokenizer's time grows with the square of such a run). Both keep
-every offset; the reader of the file notes them (``readers.oversized``).
+every offset; the reader of the file notes them (``readers.oversized``). A
+"sentence" over ``MAX_SENTENCE_CHARS`` is cut at spaces, so no later stage reads
+one longer.
 
 Every sentence's ``start``/``end`` point into ``CleanArticle.text`` and its
 ``text`` is that slice with runs of whitespace collapsed to one space, after
@@ -36,7 +38,7 @@ from collections.abc import Sequence
 from newsbrief.model import CleanArticle, Sentence
 from newsbrief.nlp import sentence_pipeline
 from newsbrief.readers import PUNCTUATION_RUN
-from newsbrief.settings import MAX_PARAGRAPH_CHARS, MAX_PUNCTUATION_RUN
+from newsbrief.settings import MAX_PARAGRAPH_CHARS, MAX_PUNCTUATION_RUN, MAX_SENTENCE_CHARS
 
 __all__ = ["sentence_pipeline", "split_sentences"]
 
@@ -95,16 +97,30 @@ def _repair(text: str, spans: Sequence[Span]) -> list[Span]:
     return _move_opening_marks(text, _join_continuations(text, list(spans)))
 
 
-def _bounded_pieces(text: str, start: int, end: int) -> list[Span]:
-    """The span ``start:end`` of ``text`` in pieces of at most ``MAX_PARAGRAPH_CHARS``, each
+def _bounded_pieces(text: str, start: int, end: int, limit: int) -> list[Span]:
+    """The span ``start:end`` of ``text`` in pieces of at most ``limit`` characters, each
     cut after the last space before that length (a hard cut where there is none)."""
     out: list[Span] = []
-    while end - start > MAX_PARAGRAPH_CHARS:
-        space = text.rfind(" ", start + 1, start + MAX_PARAGRAPH_CHARS)
-        cut = space + 1 if space > start else start + MAX_PARAGRAPH_CHARS
+    while end - start > limit:
+        space = text.rfind(" ", start + 1, start + limit)
+        cut = space + 1 if space > start else start + limit
         out.append((start, cut))
         start = cut
     out.append((start, end))
+    return out
+
+
+def _bounded_sentences(text: str, spans: list[Span]) -> list[Span]:
+    """Each sentence over ``MAX_SENTENCE_CHARS`` cut into pieces, surrounding spaces left out."""
+    out: list[Span] = []
+    for start, end in spans:
+        for s, e in _bounded_pieces(text, start, end, MAX_SENTENCE_CHARS):
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                out.append((s, e))
     return out
 
 
@@ -124,14 +140,15 @@ def split_sentences(articles: Sequence[CleanArticle]) -> list[Sentence]:
     texts: list[str] = []
     for article in articles:
         for p_index, para in enumerate(article.paragraphs):
-            for start, end in _bounded_pieces(article.text, para.start, para.end):
+            for start, end in _bounded_pieces(article.text, para.start, para.end,
+                                              MAX_PARAGRAPH_CHARS):
                 jobs.append((article, p_index, start))
                 texts.append(_tokenizer_text(article.text[start:end]))
     out: list[Sentence] = []
     counters: dict[str, int] = {}
     for (article, p_index, offset), doc in zip(jobs, nlp.pipe(texts, batch_size=256), strict=True):
         raw = _pieces(article.text, [(s.start_char, s.end_char) for s in doc.sents], offset)
-        for start, end in _repair(article.text, raw):
+        for start, end in _bounded_sentences(article.text, _repair(article.text, raw)):
             n = counters.get(article.id, 0)
             counters[article.id] = n + 1
             out.append(

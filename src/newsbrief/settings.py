@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ARTICLE_CHARS",
     "MAX_PARAGRAPH_CHARS",
     "MAX_PUNCTUATION_RUN",
+    "MAX_SENTENCE_CHARS",
     "SAME_EVENT",
     "STORY_DATE_SPREAD_DAYS",
     "SYNDICATION_SHARE",
@@ -50,6 +51,10 @@ and its reader adds a note naming the file. A news paragraph runs to 3,000 chara
 whole article on one line to about 15,000; spaCy refuses texts over its ``max_length``
 (error E088), a 1,000,000-letter word alone takes its tokenizer 1.2 s, and the parser's
 time and memory grow with the length of what it is given."""
+MAX_SENTENCE_CHARS = 2_000
+"""Longest sentence: a longer one (no full stop in thousands of characters: a list, a
+table, an attack) is cut at spaces into pieces this long. A news sentence runs to about
+600 characters; the quote stage's time grows faster than the length of what it reads."""
 MAX_PUNCTUATION_RUN = 8
 """Longest run of punctuation marks the tokenizer reads as such (the rest of a longer run is
 read as spaces, its offsets kept): the tokenizer splits such a run one mark at a time,

@@ -24,12 +24,18 @@ from pathlib import Path
 from newsbrief.errors import InputError, MissingExtraError, shown
 from newsbrief.model import Article, Problem
 from newsbrief.readers import html, jsonl, text
-from newsbrief.settings import DEFAULT_MAX_BYTES, MAX_PARAGRAPH_CHARS, MAX_PUNCTUATION_RUN
+from newsbrief.settings import (
+    DEFAULT_MAX_BYTES,
+    MAX_ARTICLE_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_PUNCTUATION_RUN,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "PUNCTUATION_RUN",
     "ReadResult",
+    "checked",
     "decode",
     "expand_paths",
     "iter_articles",
@@ -315,10 +321,27 @@ def _valid_unicode(article: Article) -> tuple[Article, int]:
     return (replace(article, **changes) if changes else article), count  # type: ignore[arg-type]
 
 
+def _truncated(text: str) -> str:
+    """The first ``MAX_ARTICLE_CHARS`` of ``text``, cut after its last line break (else
+    space) in the second half of them, else there."""
+    head = text[:MAX_ARTICLE_CHARS]
+    for mark in ("\n", " "):
+        cut = head.rfind(mark, MAX_ARTICLE_CHARS // 2)
+        if cut > 0:
+            return head[:cut]
+    return head
+
+
+def checked(result: ReadResult) -> ReadResult:
+    """What every reader's result goes through before use (``_checked``); for articles
+    read outside ``read_paths`` (text pasted into the web form)."""
+    return _checked(result)
+
+
 def _checked(result: ReadResult) -> ReadResult:
     """``result`` safe for every later stage: lone surrogates replaced (a note for each
-    article that held one), and a note for each article whose text the sentence splitter
-    will bound."""
+    article that held one), an article over ``MAX_ARTICLE_CHARS`` cut short, and a note
+    for each article whose text the sentence splitter will bound."""
     checked = ReadResult(problems=[
         Problem(_LONE_SURROGATE.sub("\ufffd", p.origin), _LONE_SURROGATE.sub("\ufffd", p.message),
                 p.fatal)
@@ -333,6 +356,14 @@ def _checked(result: ReadResult) -> ReadResult:
                 "replaced by U+FFFD",
                 fatal=False,
             ))
+        if len(fixed.text) > MAX_ARTICLE_CHARS:
+            checked.problems.append(Problem(
+                fixed.origin,
+                f"article of {len(fixed.text):,} characters: only its first "
+                f"{MAX_ARTICLE_CHARS:,} are read (MAX_ARTICLE_CHARS)",
+                fatal=False,
+            ))
+            fixed = replace(fixed, text=_truncated(fixed.text))
         checked.problems += [Problem(fixed.origin, n, fatal=False) for n in oversized(fixed.text)]
         checked.articles.append(fixed)
     return checked

@@ -7,10 +7,10 @@ one lock; other processes may read while one writes. ``transaction()`` is one
 
 The store checks itself on open, read-only, before anything is written: a file that
 is not a newsbrief store (another application's SQLite file, or not SQLite at all) is
-refused untouched, never given tables or switched to WAL; a store up to
-``QUICK_CHECK_MAX_BYTES`` is checked with ``PRAGMA quick_check``; and a store of an
-older schema is brought up to date by ``MIGRATIONS`` or refused. A damaged store,
-found then or later, is a ``StoreError`` that says what to do.
+refused untouched, never given tables or switched to WAL; a small store is checked
+with ``PRAGMA quick_check`` (``store.checks``); and a store of an older schema is
+brought up to date by ``MIGRATIONS`` or refused. A damaged store, found then or
+later, is a ``StoreError`` that says what to do.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ import struct
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from newsbrief.errors import SettingsError, StoreError, shown
 from newsbrief.model import Article
@@ -41,11 +40,12 @@ from newsbrief.store import (
     StorySummary,
     parse_story_id,
 )
+from newsbrief.store.checks import APPLICATION, check_is_store, store_error
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["MIGRATIONS", "QUICK_CHECK_MAX_BYTES", "SCHEMA_VERSION", "SQLiteStore"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
 SCHEMA_VERSION = 2
 """2: passages (MinHash per paragraph) replace the whole-article signature."""
@@ -54,16 +54,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 in order, in one transaction. None so far: schema 1 kept whole-article signatures, which
 cannot be turned into passages without the texts' features, so a schema 1 store is
 refused with a message."""
-QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
-"""Largest store checked with ``PRAGMA quick_check`` on every open: the check reads every
-page (0.3-0.45 s for a 530 MB file in the page cache, measured), so up to this size it
-costs an open about 0.2 s at most; a larger store is opened unchecked, and damage found
-later is reported the same way."""
-APPLICATION = "newsbrief"
-"""The marker in ``meta`` that says a SQLite file is a newsbrief store."""
-_DAMAGE_CODES = {11, 26}
-"""SQLite's primary result codes for a damaged file: SQLITE_CORRUPT, SQLITE_NOTADB."""
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS story (
@@ -180,54 +170,6 @@ def _now() -> str:
     return datetime.now(tz=UTC).isoformat(timespec="seconds")
 
 
-def _store_error(path: str, exc: sqlite3.Error) -> StoreError:
-    """SQLite's error as a ``StoreError``: a damaged file says so, and what to do."""
-    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGE_CODES:
-        return StoreError(f"store is damaged: {shown(path)} ({exc}); restore a backup or "
-                          "re-ingest into a new file")
-    return StoreError(f"{shown(path)}: {exc}")
-
-
-def _check_is_store(path: str, create: bool) -> None:
-    """Refuse, without writing to it, a file that is not a newsbrief store or is damaged;
-    a missing or empty file only when ``create`` is false."""
-    where = shown(path)
-    file = Path(path)
-    if not file.exists() or (file.is_file() and file.stat().st_size == 0):
-        if create:
-            return
-        raise StoreError(f"{where}: no such store (a store is made by ingesting articles into it)")
-    if not file.is_file():
-        raise StoreError(f"{where}: not a store (a folder or a device, not a file)")
-    try:
-        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
-            tables = {str(n) for (n,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables and create:  # an empty SQLite file: made a store as if new
-                return
-            marks = dict(conn.execute("SELECT key, value FROM meta").fetchall()
-                         if "meta" in tables else [])
-            # a store made before the marker, or being made by another process this moment
-            ours = marks.get("application") == APPLICATION.encode() or (
-                {"meta", "story", "article", "band"} <= tables)
-            if not ours:
-                listed = ", ".join(sorted(tables)[:5]) or "none"
-                raise StoreError(f"{where}: not a newsbrief store (its tables: {listed}); "
-                                 "give the name of a new file or of a newsbrief store")
-            if file.stat().st_size <= QUICK_CHECK_MAX_BYTES:
-                (found,) = conn.execute("PRAGMA quick_check(1)").fetchone()
-                if found != "ok":  # the first fault, on one line
-                    fault = " ".join(str(found).replace("*** in database main ***", "").split())
-                    raise StoreError(f"store is damaged: {where} ({fault}); "
-                                     "restore a backup or re-ingest into a new file")
-    except sqlite3.DatabaseError as exc:
-        if exc.sqlite_errorcode & 0xFF == 26:  # SQLITE_NOTADB: not SQLite, or its header lost
-            raise StoreError(f"{where}: not a newsbrief store (not an SQLite database, or one "
-                             "whose header is damaged)") from None
-        raise _store_error(path, exc) from None
-
-
 class SQLiteStore:
     """The SQLite implementation of ``Store`` (WAL mode, thread-safe, one batch a transaction)."""
 
@@ -237,7 +179,7 @@ class SQLiteStore:
         """Open the store at ``path``; with ``create`` False, only an existing store
         (a file that is not one is refused, never written to)."""
         self.path = str(path)
-        _check_is_store(self.path, create)
+        check_is_store(self.path, create)
         self._lock = threading.RLock()
         with self._locked():
             self._conn = sqlite3.connect(
@@ -270,7 +212,7 @@ class SQLiteStore:
             try:
                 yield
             except sqlite3.Error as exc:
-                raise _store_error(self.path, exc) from None
+                raise store_error(self.path, exc) from None
 
     def _migrate(self, version: int) -> None:
         """Bring a store of schema ``version`` up to ``SCHEMA_VERSION`` with ``MIGRATIONS``,

@@ -18,6 +18,7 @@ from newsbrief.readers import (
     JSONL_SUFFIXES,
     TEXT_SUFFIXES,
     ReadResult,
+    checked,
     read_bytes,
 )
 from newsbrief.readers.jsonl import read_jsonl
@@ -87,4 +88,4 @@ def read_posted(text: str, uploads: Sequence[Upload], max_bytes: int) -> ReadRes
         result.problems.extend(one.problems)
     if not text.strip() and not uploads:
         result.problems.append(Problem("form", "nothing was posted: paste text or choose files"))
-    return result
+    return checked(result)  # lone surrogates, giant articles: as for files
