@@ -92,8 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--limit", type=int, default=50, help="stories to list (default 50)")
     t.add_argument("--offset", type=int, default=0, help="stories to skip (default 0)")
     t.add_argument("--query", help="only stories with an article holding these words")
-    t.add_argument("--sort", choices=("size", "recent"), default="size",
-                   help="largest first (default) or most recently updated first")
+    t.add_argument("--sort", choices=("size", "recent"),
+                   help="largest first (the default for table and json) or most recently "
+                   "updated first (the default for atom)")
+    t.add_argument("--format", choices=("table", "json", "atom"), default="table",
+                   help="a table (default), a JSON list of story records, or an Atom feed "
+                   "(newest update first)")
+    t.add_argument("--base-url", default="http://127.0.0.1:8000", metavar="URL",
+                   help="where `newsbrief serve` answers, for the story links of json and "
+                   "atom (default http://127.0.0.1:8000)")
     return parser
 
 
@@ -180,13 +187,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    """``newsbrief stories``: list stories (id, size, sources, time span, label)."""
+    """``newsbrief stories``: list stories (id, size, sources, time span, label) as a
+    table, JSON records or an Atom feed."""
     from newsbrief.store import open_store
 
+    if not args.base_url.startswith(("http://", "https://")):
+        raise NewsbriefError(f"--base-url must start with http:// or https://, "
+                             f"got {args.base_url!r}")
+    order = args.sort or ("recent" if args.format == "atom" else "size")
     with open_store(args.db, create=False) as store:
         infos = store.stories(limit=args.limit, offset=args.offset, query=args.query,
-                              order=args.sort)
-    sys.stdout.write(format_stories(infos))
+                              order=order)
+    if args.format == "table":
+        sys.stdout.write(format_stories(infos))
+        return EXIT_OK
+    from newsbrief.render.feed_out import stories_to_atom, stories_to_json
+
+    if args.format == "json":
+        sys.stdout.write(stories_to_json(infos, args.base_url))
+    else:
+        sys.stdout.write(stories_to_atom(infos, args.base_url))
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ Pages (HTML, no script at all) and the JSON API beside them::
     GET  /brief                a form: paste text or upload files
     POST /brief                the brief of what was posted, at once
     GET  /api/stories          the stories as JSON
+    GET  /feed.atom            the stories as an Atom feed, newest update first
     GET  /api/stories/{id}     a story's brief as JSON (schema ``newsbrief.brief/1``)
     POST /api/brief            the brief of posted text or files, as JSON
     GET  /openapi.json         the API's OpenAPI description
@@ -44,6 +45,7 @@ from newsbrief.model import Article, Brief, Problem
 from newsbrief.pipeline import brief
 from newsbrief.render import to_dict
 from newsbrief.render.common import in_number_order
+from newsbrief.render.feed_out import ATOM_MEDIA_TYPE, stories_to_atom
 from newsbrief.settings import Settings, WebSettings
 from newsbrief.store import parse_story_id
 from newsbrief.web.cache import BriefCache, RenderedBrief
@@ -374,6 +376,15 @@ def create_app(
         except _NothingToBrief as exc:
             return _error_response(request.url.path, 400, str(exc), problems=exc.problems)
         return Response(body, media_type="application/json")
+
+    @app.get("/feed.atom", include_in_schema=False)
+    async def atom_feed(request: Request) -> Response:
+        # The most recently saved stories, entries newest update first; links to this host
+        # (the Guard has refused hosts it does not serve).
+        found = await run_in_threadpool(need_store().stories, settings.page_size, 0, None,
+                                        "recent")
+        feed = stories_to_atom(found, str(request.base_url))
+        return Response(feed.encode(), media_type=f"{ATOM_MEDIA_TYPE}; charset=utf-8")
 
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
