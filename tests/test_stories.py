@@ -54,8 +54,10 @@ def test_clusters_come_back_in_one_batch_and_incrementally(kind: str, tmp_path: 
     articles = make_clusters(60, 4, seed=1)
     gold = [str(a.story) for a in articles]
     assert bcubed_f1(gold, _stories(kind, tmp_path, articles, 1000)) > 0.95
-    # in small batches: later articles join the stories stored before them
-    assert bcubed_f1(gold, _stories(kind, tmp_path, articles, 25)) > 0.95
+    # in small batches: later articles join the stories stored before them (0.947 since the
+    # store weighs terms with the background frequencies and merges at 0.12: one more
+    # synthetic story joined early; on real news both moved B-cubed up, docs/stories.md)
+    assert bcubed_f1(gold, _stories(kind, tmp_path, articles, 25)) > 0.94
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -179,7 +181,8 @@ def test_singleton_pass_moves_a_lone_article_into_its_best_story() -> None:
     # 0-1 a pair at 0.5; 2 links 0-1 at 0.12 on average: alone unless the pass is on
     edges = (np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.5, 0.12, 0.12]))
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-    off = cluster(3, edges, none, StoryCandidates(), StorySettings())
-    on = cluster(3, edges, none, StoryCandidates(), StorySettings(singleton_threshold=0.1))
+    off = cluster(3, edges, none, StoryCandidates(), StorySettings(threshold=0.15))
+    on = cluster(3, edges, none, StoryCandidates(),
+                 StorySettings(threshold=0.15, singleton_threshold=0.1))
     assert off.new_group == [0, 0, 1]
     assert on.new_group == [0, 0, 0]

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 
 from newsbrief.copies import CopyPair
 from newsbrief.errors import SettingsError
+from newsbrief.input_stories import background_docfreq
 from newsbrief.model import Article, Problem
 from newsbrief.readers import expand_paths, read_one
 from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, StorySettings
@@ -250,6 +251,9 @@ class _Grouped:
     x: sp.csr_matrix
     salient: list[np.ndarray]
     docfreq: DocFreq
+    """The store's own frequencies with the background of news text: what weighs terms."""
+    own: DocFreq
+    """The store's own frequencies (what is saved)."""
     keys: list[np.ndarray]
     in_batch: list[CopyPair]
     in_store: dict[int, StoreCopy]
@@ -261,8 +265,15 @@ def _group(store: Store, good: list[Features], engine: Engine) -> _Grouped:
     """Load what grouping needs of the store and group the batch (``newsbrief.stories``)."""
     st = store.settings
     df, n_docs = store.docfreq()
-    docfreq = DocFreq() if df is None else DocFreq(df=df, n_docs=n_docs)
-    docfreq.add(good)
+    own = DocFreq() if df is None else DocFreq(df=df, n_docs=n_docs)
+    own.add(good)
+    # terms are weighed as if the store also held a background of news text, as a brief's
+    # input is (input_stories): a young store's shared words (on the seeds: Russia, Syria,
+    # strikes) are then not the lightest, and one story is not split. Only the store's own
+    # counts are saved.
+    docfreq = background_docfreq()
+    docfreq.df += own.df
+    docfreq.n_docs += own.n_docs
     x = vectorize(good, docfreq)
     salient = salient_terms(x, docfreq, st.salient, st.common_df)
     edges = engine.score(x, salient, st)
@@ -284,7 +295,7 @@ def _group(store: Store, good: list[Features], engine: Engine) -> _Grouped:
         story_copies=[(i, index[c.story_id]) for i, c in sorted(in_store.items())],
         times=[f.published for f in good],
     )
-    return _Grouped(x, salient, docfreq, keys, in_batch, in_store, summaries, grouping)
+    return _Grouped(x, salient, docfreq, own, keys, in_batch, in_store, summaries, grouping)
 
 
 def _save(store: Store, good: list[Features], g: _Grouped, report: IngestReport) -> None:
@@ -322,7 +333,7 @@ def _save(store: Store, good: list[Features], g: _Grouped, report: IngestReport)
     updates = update_stories(good, x, story_of, before, g.docfreq, store.settings)
     words = store.term_words({t for u in updates for t in u.terms})
     store.save_stories([replace(u, label=story_label(u.terms, words)) for u in updates])
-    store.save_docfreq(g.docfreq.df, g.docfreq.n_docs)
+    store.save_docfreq(g.own.df, g.own.n_docs)
     report.stored += len(good)
     report.copies += len({c for c, _ in copies})
     report.new_stories += n_new
