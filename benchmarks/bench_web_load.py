@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from bench_web import free_port  # the script folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV100 = ROOT.parent / "shared" / "data" / "multinews" / "dev100.jsonl"
@@ -72,14 +72,6 @@ class Tally:
         cuts = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [float("nan")] * 99
         return (f"| {name} | {len(lat):,} | {len(lat) / seconds:,.1f} | {self.errors} "
                 f"| {self.busy} | {cuts[49]:,.0f} | {cuts[98]:,.0f} | {peak_mb:,.0f} |")
-
-
-def free_port() -> int:
-    """A port nobody listens on now (the server binds it a moment later)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def fill_store(db: Path) -> None:

@@ -36,14 +36,6 @@ from newsbrief.input_stories import group_input
 from newsbrief.language import english_only
 from newsbrief.model import Article
 from newsbrief.settings import StorySettings
-from newsbrief.stories import (
-    StoryCandidates,
-    candidate_edges,
-    cluster,
-    near_copies_in_batch,
-    story_links,
-)
-from newsbrief.story_features import DocFreq, Features, featurize_batch, salient_terms, vectorize
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEEDS = DATA.parent / "seeds"
@@ -82,24 +74,7 @@ def _duc(dates: bool) -> list[list[Article]]:
 
 def own_frequencies(articles: Sequence[Article]) -> list[list[Article]]:
     """The baseline: the store's grouping with the input's document frequencies alone."""
-    settings = StorySettings()
-    good = [f for f in featurize_batch(articles) if isinstance(f, Features)]
-    docfreq = DocFreq()
-    docfreq.add(good)
-    x = vectorize(good, docfreq)
-    salient = salient_terms(x, docfreq, settings.salient, settings.common_df)
-    none = np.zeros(0, dtype=np.int64)
-    stored = StoryCandidates()
-    grouping = cluster(
-        len(good), candidate_edges(x, salient, settings),
-        story_links(x, none, none, stored, settings), stored, settings,
-        copies=[(p.copy, p.original) for p in near_copies_in_batch(good, settings)],
-        times=[f.published for f in good],
-    )
-    stories: dict[int, list[Article]] = {}
-    for f, group in zip(good, grouping.new_group, strict=True):
-        stories.setdefault(group, []).append(f.article)
-    return list(stories.values())
+    return group_input(articles, StorySettings(), background=False).stories
 
 
 def bcubed_f1(gold: Sequence[int], pred: Sequence[int]) -> float:

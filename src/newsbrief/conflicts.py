@@ -38,7 +38,7 @@ from newsbrief.agreement import (
 )
 from newsbrief.model import BriefSentence, FactConflict, FactReport, Sentence, Support
 from newsbrief.settings import Weights
-from newsbrief.text import UnionFind, stemmed_terms, stop_words
+from newsbrief.text import UnionFind, spelled_alike, stemmed_terms, stop_words
 from newsbrief.vectors import TfidfVectorizer
 
 __all__ = ["find_conflicts", "find_spelling_conflicts", "find_story_conflicts"]
@@ -221,8 +221,6 @@ def find_story_conflicts(
 
 _CAPITALISED = re.compile(r"(?<![\w.])([A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)\b")
 _NEIGHBOUR = re.compile(r"[A-Za-z][\w'’-]*")
-SPELLING_RATIO = 0.8
-"""Least similarity (difflib ratio) of two spellings of one name."""
 
 
 def _fold(word: str) -> str:
@@ -241,8 +239,6 @@ def find_spelling_conflicts(
     used by one source and never by the other, next to the same word somewhere in both.
     Accents alone ("Pääbo", "Paabo") are a transliteration, not a disagreement; a source
     that writes both spellings has a typo, not a different fact."""
-    from difflib import SequenceMatcher
-
     group_of = {a: g for g, group in enumerate(source_groups) for a in group}
     uses: dict[int, dict[str, list[tuple[Sentence, int, int, set[str]]]]] = {}
     for s in sentences:
@@ -271,8 +267,7 @@ def find_spelling_conflicts(
                             or wa.casefold() in lower or wb.casefold() in lower
                             or frozenset((wa, wb)) in seen):
                         continue
-                    if SequenceMatcher(None, wa.casefold(), wb.casefold()).ratio() \
-                            < SPELLING_RATIO:
+                    if not spelled_alike(wa, wb):
                         continue
                     if not any(na & nb for *_, na in ua for *_, nb in ub):
                         continue  # never next to the same word: two names, not one

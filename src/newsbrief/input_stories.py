@@ -85,10 +85,12 @@ def background_docfreq() -> DocFreq:
 
 
 def group_input(
-    articles: Sequence[Article], settings: StorySettings | None = None
+    articles: Sequence[Article], settings: StorySettings | None = None,
+    background: bool = True,
 ) -> InputStories:
     """Group articles into stories with the store's grouping, as one batch against the
-    background frequencies (see the module docstring)."""
+    background frequencies (see the module docstring); ``background=False`` weighs terms
+    by the input's own frequencies alone (the baseline of the evaluation)."""
     settings = settings or StorySettings(threshold=INPUT_STORY_THRESHOLD)
     features = featurize_batch(articles)
     good = [f for f in features if isinstance(f, Features)]
@@ -96,7 +98,7 @@ def group_input(
         Problem(f.origin, f"left out: {f.message}", fatal=False)
         for f in features if isinstance(f, Problem)
     ]
-    docfreq = background_docfreq()
+    docfreq = background_docfreq() if background else DocFreq()
     docfreq.add(good)
     x = vectorize(good, docfreq)
     salient = salient_terms(x, docfreq, settings.salient, settings.common_df)

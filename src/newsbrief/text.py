@@ -143,3 +143,18 @@ class UnionFind(Generic[H]):
         for item in list(self._parent):
             out.setdefault(self.find(item), []).append(item)
         return list(out.values())
+
+
+SPELLING_RATIO = 0.8
+"""Least similarity (difflib's ratio) of two spellings of one name."""
+
+
+def spelled_alike(a: str, b: str) -> bool:
+    """Two spellings of one name: different words of four letters or more, with the same
+    first letter, at least ``SPELLING_RATIO`` alike ("Gaines"/"Gains", "Frenkel"/"Frankel";
+    not "Kerry"/"Kelly"). Quote speakers and disagreements of fact both use it."""
+    from difflib import SequenceMatcher
+
+    a, b = a.casefold(), b.casefold()
+    return (a != b and min(len(a), len(b)) >= 4 and a[0] == b[0]
+            and SequenceMatcher(None, a, b).ratio() >= SPELLING_RATIO)

@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsbrief.model import Attribution, CleanArticle
@@ -32,7 +31,7 @@ from newsbrief.quotes.lexicon import (
     strip_title,
 )
 from newsbrief.quotes.marks import Unit
-from newsbrief.text import stop_words
+from newsbrief.text import spelled_alike, stop_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -430,11 +429,7 @@ def _spelling_variant(a: str, b: str) -> bool:
     fa, fb = wa[0].rstrip(".").casefold(), wb[0].rstrip(".").casefold()
     if fa != fb and not ((len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0]):
         return False
-    sa, sb = wa[-1].casefold(), wb[-1].casefold()
-    if sa == sb:
-        return False  # one surname: speaker_key already joins them
-    return (min(len(sa), len(sb)) >= 4 and sa[0] == sb[0]
-            and SequenceMatcher(None, sa, sb).ratio() >= 0.8)
+    return spelled_alike(wa[-1], wb[-1])  # one surname: speaker_key already joins them
 
 
 def one_spelling(attributions: Sequence[Attribution]) -> list[Attribution]:
