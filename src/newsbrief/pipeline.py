@@ -31,6 +31,7 @@ from newsbrief.readers import name_sources, read_paths
 from newsbrief.sentences import split_sentences
 from newsbrief.settings import DEFAULT_WORDS, MAX_BRIEF_ARTICLES, Settings
 from newsbrief.store import Store, open_store, parse_story_id
+from newsbrief.story_features import content_hash
 from newsbrief.summarize import summarize
 from newsbrief.timeline import timeline_and_conflicts
 
@@ -50,7 +51,7 @@ def sample(articles: Sequence[Article], limit: int) -> tuple[list[Article], Prob
     seen: set[str] = set()
     unique = []
     for a in articles:
-        key = " ".join(a.text.split()).casefold()
+        key = content_hash(a.text)  # the store's test of one text (case and spacing aside)
         if key not in seen:
             seen.add(key)
             unique.append(a)
