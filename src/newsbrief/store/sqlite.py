@@ -47,13 +47,27 @@ if TYPE_CHECKING:
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = 2
-"""2: passages (MinHash per paragraph) replace the whole-article signature."""
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+SCHEMA_VERSION = 3
+"""2: passages (MinHash per paragraph) replace the whole-article signature. 3: feeds and
+fetch state, user corrections, read marks and outlets (new tables, new columns)."""
+_COLUMNS: tuple[tuple[str, str, str], ...] = ()
+"""Columns added to tables of an earlier schema: (table, column, declaration). Each is
+added on open where it is missing (``_add_columns``), so a schema 2 store gains them."""
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    """Add each of ``_COLUMNS`` that its table lacks (new tables come from ``_SCHEMA``)."""
+    for table, column, declaration in _COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if have and column not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_columns}
 """Upgrades of a store's schema from the version of the key to the next one, run on open,
-in order, in one transaction. None so far: schema 1 kept whole-article signatures, which
-cannot be turned into passages without the texts' features, so a schema 1 store is
-refused with a message."""
+in order, in one transaction. Schema 1 kept whole-article signatures, which cannot be
+turned into passages without the texts' features, so a schema 1 store is refused with a
+message; schema 2 gains schema 3's columns (its new tables are made by ``_SCHEMA``)."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS story (
@@ -192,6 +206,7 @@ class SQLiteStore:
             if version is not None and version != SCHEMA_VERSION:
                 self._migrate(version)
             self._conn.executescript(_SCHEMA)
+            _add_columns(self._conn)
             if version is None:
                 self._set_meta("schema", str(SCHEMA_VERSION).encode())
             self._set_meta("application", APPLICATION.encode())
