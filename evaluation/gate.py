@@ -79,6 +79,7 @@ POLNEAR_DEV = Path("data/polnear/dev")
 MRPC = Path("data/mrpc/train.jsonl")
 TEMPEVAL = Path("data/tempeval3/tbaq.jsonl")
 DUC = Path("data/duc2007/main.jsonl")
+DUC_UPDATE = Path("data/duc2007/update.jsonl")
 """PolNeAR's development texts and attributions, relative to the shared folder."""
 
 ROUNDING = 1e-9
@@ -119,6 +120,7 @@ METRICS: dict[str, tuple[str, ...]] = {
         "extraction.f1_margin_trafilatura",
         "extraction.precision_margin_trafilatura",
     ),
+    "update": ("update.r2_new_sets", "update.r2_margin_generic"),
     "checked": tuple(
         f"checked.{part}_{m}" for part in ("dev", "test")
         for m in ("quotes_right", "disputes_real", "citations_not_conflicting",
@@ -436,6 +438,14 @@ def checked_values(dev100: Path) -> tuple[Values, Info]:
     return gate_values(_need(dev100, "Multi-News dev100")), {"stories": 30}
 
 
+def update_values(data: Path) -> tuple[Values, Info]:
+    """Update briefs (issue 14) on the DUC 2007 update dev topics: ROUGE-2 recall on sets B
+    and C, and the margin over a plain brief of the new set alone (duc2007_update)."""
+    from evaluation.duc2007_update import gate_values
+
+    return gate_values(_need(data, "DUC 2007 update")), {"part": "dev", "sets": "B, C"}
+
+
 def extraction_values(shared: Path) -> tuple[Values, Info]:
     """Read and clean against the article-extraction benchmark's gold main text (its dev
     pages, evaluation/extraction.py), with trafilatura's default extraction as the margin."""
@@ -457,6 +467,7 @@ EVALUATIONS: dict[str, Evaluation] = {
     "dates": lambda sub, shared, jobs: dates_values(shared / TEMPEVAL),
     "pubdates": lambda sub, shared, jobs: pubdates_values(shared / DUC, shared / DEV100),
     "checked": lambda sub, shared, jobs: checked_values(shared / DEV100),
+    "update": lambda sub, shared, jobs: update_values(shared / DUC_UPDATE),
     "extraction": lambda sub, shared, jobs: extraction_values(shared),
 }
 """Each evaluation: (subsets, shared folder, worker processes) -> (metric values, details)."""

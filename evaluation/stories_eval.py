@@ -29,12 +29,16 @@ own, one per occurrence; the baseline is given them like any other article.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Hashable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -129,34 +133,95 @@ def whole_clusters(
     return chosen
 
 
+TUNE_THRESHOLDS = (0.10, 0.12, 0.15)
+TUNE_NAME_BONUS = (0.0, 1.0, 2.0, 4.0)
+TUNE_NAME_DF = (0.002, 0.005, 0.01, 0.05)
+EPISODE_GAP_DAYS = 14
+"""DUC 2007 gold: a topic's articles split where their dates leave a gap over this many
+days (a topic spans years; one story does not)."""
+
+
+def episodes(articles: Sequence[Article], gap_days: float = EPISODE_GAP_DAYS) -> list[str]:
+    """Each article's gold story: its topic (``story``), split into episodes where the
+    dates of the topic's articles, in order, leave a gap over ``gap_days``."""
+    by_topic: dict[str, list[int]] = {}
+    for i, a in enumerate(articles):
+        by_topic.setdefault(str(a.story), []).append(i)
+    gold = [""] * len(articles)
+    for topic, idx in by_topic.items():
+        dated = all(articles[i].published is not None for i in idx)
+        idx.sort(key=lambda i: articles[i].published or datetime.min)
+        part, prev = 0, None
+        for i in idx:
+            at = articles[i].published
+            if dated and prev is not None and at is not None and (at - prev).days > gap_days:
+                part += 1
+            gold[i], prev = f"{topic}/{part}", at
+    return gold
+
+
+def sweep(sample: Sequence[Article], gold: Sequence[str], batch_size: int,
+          thresholds: Sequence[float] = TUNE_THRESHOLDS,
+          name_dfs: Sequence[float] | None = None) -> list[str]:
+    """B-cubed of the store on ``sample`` for each threshold, name bonus and name_df (by
+    default the store's)."""
+    name_dfs = name_dfs or (StorySettings().name_df,)
+    lines = ["| threshold | name_bonus | name_df | B³ P | B³ R | B³ F1 |",
+             "|---|---|---|---|---|---|"]
+    for threshold in thresholds:
+        for bonus in TUNE_NAME_BONUS:
+            for name_df in name_dfs if bonus else name_dfs[:1]:
+                settings = StorySettings(threshold=threshold, name_bonus=bonus, name_df=name_df)
+                pred, _ = store_predict(sample, batch_size, settings)
+                p, r, f = bcubed(gold, pred)
+                lines.append(f"| {threshold} | {bonus} | {name_df} | {p:.3f} | {r:.3f} "
+                             f"| {f:.3f} |")
+                print(lines[-1], file=sys.stderr)
+    return lines
+
+
 def tune(articles: Sequence[Article], gold: Sequence[str], scored: set[str],
          limit: int, seed: int, batch_size: int) -> list[str]:
-    """Sweep the store's thresholds on clusters disjoint from the scored sample."""
+    """Sweep the store's settings on clusters disjoint from the scored sample."""
     clusters = sorted(set(gold) - scored)
     random.Random(seed + 1).shuffle(clusters)
     chosen = whole_clusters(gold, clusters, limit, scored)
     sample = [a for a in articles if a.story in chosen]
-    sample_gold = [str(a.story) for a in sample]
-    lines = [
+    return [
         f"tuning sample: {len(chosen)} clusters, {len(sample)} articles "
         "(disjoint from the scored sample)",
-        "| threshold | singleton_threshold | B³ P | B³ R | B³ F1 |",
-        "|---|---|---|---|---|",
+        *sweep(sample, [str(a.story) for a in sample], batch_size),
     ]
-    for threshold in (0.12, 0.15, 0.18):
-        for single in sorted({threshold, 0.12, 0.10}):
-            if single > threshold:
+
+
+DUC_PARTS = ("tune", "report", "main")
+
+
+def duc_articles(folder: Path, part: str, dates: bool = True) -> list[Article]:
+    """DUC 2007 articles (cased, titled, dated, with their sources), each with its topic as
+    its story: ``main``, the 1,125 articles of main.jsonl; ``tune`` and ``report``, the
+    topics of main.jsonl and update.jsonl (an update topic's sets A, B and C added to its
+    main articles) split in two by the SHA-256 of the topic id (even: tune, odd: report)."""
+    by_url: dict[str, Article] = {}
+    names = ("main.jsonl",) if part == "main" else ("main.jsonl", "update.jsonl")
+    for name in names:
+        for line in (folder / name).open(encoding="utf-8"):
+            record = json.loads(line)
+            topic = record["id"]
+            odd = hashlib.sha256(topic.encode()).digest()[0] % 2
+            if part != "main" and odd != (part == "report"):
                 continue
-            settings = StorySettings(
-                threshold=threshold,
-                singleton_threshold=None if single == threshold else single,
-            )
-            pred, _ = store_predict(sample, batch_size, settings)
-            p, r, f = bcubed(sample_gold, pred)
-            off = " (off)" if single == threshold else ""
-            lines.append(f"| {threshold} | {single}{off} | {p:.3f} | {r:.3f} | {f:.3f} |")
-            print(lines[-1], file=sys.stderr)
-    return lines
+            sets = record.get("sets") or {"": record["articles"]}
+            for docs in sets.values():
+                for a in docs:
+                    key = a.get("url") or a["text"][:200]
+                    by_url.setdefault(key, Article(
+                        id="", source=a.get("source") or "duc", origin=key, text=a["text"],
+                        title=a.get("title"), story=topic,
+                        published=datetime.fromisoformat(a["published"])
+                        if dates and a.get("published") else None,
+                    ))
+    return list(by_url.values())
 
 
 def row(name: str, n: int, s: dict[str, float], note: str) -> str:
@@ -168,7 +233,15 @@ def row(name: str, n: int, s: dict[str, float], note: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("path", help="Multi-News JSONL (.jsonl or .jsonl.gz)")
+    parser.add_argument("path", help="Multi-News JSONL (.jsonl or .jsonl.gz), or the DUC 2007 "
+                        "folder (main.jsonl, update.jsonl)")
+    parser.add_argument("--part", choices=DUC_PARTS, default="tune",
+                        help="DUC 2007 only: the topics to score (--tune sweeps them)")
+    parser.add_argument("--episodes", action="store_true",
+                        help=f"DUC 2007 only: score against episodes (a topic split at gaps "
+                             f"over {EPISODE_GAP_DAYS} days) instead of topics")
+    parser.add_argument("--no-dates", action="store_true",
+                        help="DUC 2007 only: drop publication dates (a topic spans years)")
     parser.add_argument("--sample-articles", type=int, default=3000,
                         help="most articles in the baseline's sample (whole clusters)")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
@@ -180,8 +253,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "clusters (as large as --sample-articles) instead")
     args = parser.parse_args(argv)
 
-    read = read_paths([args.path], max_bytes=1 << 31)  # the train file unpacks to 40 MB
-    articles = list(read.articles)
+    if Path(args.path).is_dir():  # DUC 2007: a tuning or report part, or main's mixture
+        articles = duc_articles(Path(args.path), args.part, not args.no_dates)
+        if args.episodes:
+            articles = [replace(a, story=g) for a, g in zip(articles, episodes(articles),
+                                                             strict=True)]
+    else:
+        read = read_paths([args.path], max_bytes=1 << 31)  # the train file unpacks to 40 MB
+        articles = list(read.articles)
     if not articles:
         print(f"no articles in {args.path}", file=sys.stderr)
         return 2
@@ -195,6 +274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     clusters = sorted(set(gold))
     rng.shuffle(clusters)
     chosen = whole_clusters(gold, clusters, args.sample_articles, set())
+    if args.tune and Path(args.path).is_dir():  # names and their rarity, at the threshold
+        print("\n".join(sweep(articles, episodes(articles), args.batch_size,
+                               (StorySettings().threshold,), TUNE_NAME_DF)))
+        return 0
     if args.tune:
         print("\n".join(tune(articles, gold, chosen, args.sample_articles, args.seed,
                              args.batch_size)))

@@ -90,8 +90,13 @@ def test_atom_has_one_entry_per_story_newest_first(
         story = by_url[url]
         seen.append(story.id)
         assert entry.findtext(f"{A}title") == (story.headline or story.label)
-        assert story.last is not None
-        assert entry.findtext(f"{A}updated") == story.last.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # issue 14: updated is the story's last arrival; the content its (whole) brief
+        with open_store(db, create=False) as store:
+            arrived = max(store.arrivals(story.id).values())
+        assert entry.findtext(f"{A}updated") == arrived.strftime("%Y-%m-%dT%H:%M:%SZ")
+        content = entry.find(f"{A}content")
+        assert content is not None and content.get("type") == "html"
+        assert f'href="{url}"' in (content.text or "")
         summary = entry.findtext(f"{A}summary") or ""
         assert f"{story.size} article" in summary and story.label in summary
     assert sorted(seen) == sorted(s.id for s in stories)

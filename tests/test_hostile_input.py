@@ -280,14 +280,35 @@ def test_schema_versions_go_through_the_migrations(
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     conn.close()
-    with pytest.raises(StoreError, match="store schema 1 is not the supported 2"):
+    with pytest.raises(StoreError, match="store schema 1 is not the supported 3"):
         open_store(db)
     ran: list[int] = []
     monkeypatch.setitem(store_sqlite.MIGRATIONS, 1, lambda conn: ran.append(1))
     open_store(db).close()
     assert ran == [1]
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (b"2",)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (b"3",)
+    conn.close()
+
+
+def test_a_schema_2_store_gains_the_new_columns_and_tables(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    open_store(db).close()
+    with sqlite3.connect(db) as conn:
+        for table, column, _ in store_sqlite._COLUMNS:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("DROP TABLE read_mark")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    conn.close()
+    assert store_sqlite._COLUMNS
+    with open_store(db) as store:
+        assert store.stories() == []
+    with sqlite3.connect(db) as conn:
+        for table, column, _ in store_sqlite._COLUMNS:
+            names = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            assert column in names
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'read_mark'").fetchone()
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (b"3",)
     conn.close()
 
 

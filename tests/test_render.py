@@ -203,10 +203,11 @@ def test_markdown_of_several_briefs_and_of_an_empty_summary() -> None:
 def test_json_has_every_schema_field() -> None:
     data = json.loads(render([hand_brief()], "json"))
     assert list(data) == [
-        "schema", "story", "title", "focus", "words_requested", "words", "distinct_sources",
-        "source_groups", "summary", "articles", "copies", "syndication", "problems",
-        "quotes", "disputes", "conflicts", "additions", "timeline"]
+        "schema", "story", "title", "focus", "update", "words_requested", "words",
+        "distinct_sources", "source_groups", "summary", "articles", "copies", "syndication",
+        "problems", "quotes", "disputes", "conflicts", "additions", "timeline"]
     assert data["schema"] == SCHEMA == "newsbrief.brief/1"
+    assert data["update"] is None  # a whole brief (issue 14: set for update briefs)
     assert (data["story"], data["title"], data["words_requested"], data["words"]) == (
         None, TITLE, 40, 32)
     assert data["distinct_sources"] == 2 and data["source_groups"] == [["a0", "a1"], ["a2"]]

@@ -13,12 +13,13 @@ from _storydata import make_clusters
 
 from evaluation.stories_eval import bcubed
 from newsbrief.errors import SettingsError
-from newsbrief.ingest import ingest_articles
+from newsbrief.ingest import ingest_articles, ingest_paths
 from newsbrief.minhash import shingles, signatures, similar_pairs
 from newsbrief.model import Article
+from newsbrief.readers import read_paths
 from newsbrief.settings import StorySettings
 from newsbrief.store import MemoryStore, Store, open_store
-from newsbrief.stories import StoryCandidates, candidate_edges, cluster
+from newsbrief.stories import StoryCandidates, candidate_edges, cluster, name_links
 from newsbrief.story_features import (
     DocFreq,
     Features,
@@ -125,7 +126,7 @@ def test_candidates_are_not_all_pairs() -> None:
     ("field", "value"),
     [("threshold", 0.0), ("threshold", 1.5), ("salient", 0), ("min_link", 0.5),
      ("copy_threshold", 2.0), ("time_decay_days", 0.0), ("singleton_threshold", 0.5),
-     ("singleton_threshold", 0.01)],
+     ("singleton_threshold", 0.01), ("name_bonus", -1.0), ("name_df", 0.0)],
 )
 def test_settings_are_checked(field: str, value: float) -> None:
     with pytest.raises(SettingsError, match=field):
@@ -186,3 +187,95 @@ def test_singleton_pass_moves_a_lone_article_into_its_best_story() -> None:
                  StorySettings(threshold=0.15, singleton_threshold=0.1))
     assert off.new_group == [0, 0, 1]
     assert on.new_group == [0, 0, 0]
+
+
+# --- issue 14, grouping right: names, time spans, titles -----------------------------------
+
+
+def _batch(texts: Sequence[str]) -> tuple[list[Features], DocFreq]:
+    feats = [featurize(Article(id="", source=f"s{i}", origin=f"o{i}", text=t))
+             for i, t in enumerate(texts)]
+    good = [f for f in feats if isinstance(f, Features)]
+    docfreq = DocFreq()
+    docfreq.add(good)
+    return good, docfreq
+
+
+def test_a_shared_rare_name_counts_more_and_a_common_one_does_not() -> None:
+    good, docfreq = _batch([
+        "The tree in the square lost its needles and Spelacchio became a joke online.",
+        "Residents laughed at the tree after the city named it Spelacchio in a vote.",
+        "The old tree in the park lost its leaves before the winter came to the city.",
+    ])
+    word_ids = {w: int(t) for f in good for w, t in zip(f.words, f.terms.tolist(), strict=True)}
+    assert word_ids["spelacchio"] in good[0].names.tolist()
+    assert word_ids["spelacchio"] in good[1].names.tolist()
+    assert word_ids["tree"] not in good[0].names.tolist()  # lower case: not a name
+    x = vectorize(good, docfreq)
+    i, j = np.array([0, 0]), np.array([1, 2])
+    edges = (i, j, np.asarray(x[i].multiply(x[j]).sum(axis=1)).ravel().astype(np.float64))
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    names = [f.names for f in good]
+    off = StorySettings(name_bonus=0.0)
+    assert name_links(x, names, edges, none, StoryCandidates(), docfreq, off)[0] is edges
+    (_, _, w), _ = name_links(x, names, edges, none, StoryCandidates(), docfreq,
+                              StorySettings(name_bonus=2.0, name_df=0.9))
+    assert w[0] > edges[2][0] + 0.05  # the pair that shares the name gains
+    assert w[1] == pytest.approx(edges[2][1])  # the pair that shares none does not
+    # a name in more of the documents than name_df allows is common: no gain
+    docfreq.df[word_ids["spelacchio"]] = docfreq.n_docs
+    (_, _, w), _ = name_links(x, names, edges, none, StoryCandidates(), docfreq,
+                              StorySettings(name_bonus=2.0, name_df=0.5))
+    assert w[0] == pytest.approx(edges[2][0])
+
+
+def test_a_group_far_in_time_from_a_stored_story_does_not_join_it() -> None:
+    day = 86400.0
+    stored = StoryCandidates(ids=[7], sizes=np.array([1]), first=[900 * day], last=[900 * day])
+    edges = (np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.6, 0.6, 0.6]))
+    links = (np.array([0, 1]), np.array([0, 0]), np.array([0.5, 0.5]))
+    settings = StorySettings()
+    # articles 0 and 1 are undated (their links to the story are not scaled), 2 is dated
+    # two years before the story: the group of the three stays out of it
+    apart = cluster(3, edges, links, stored, settings, times=[None, None, 100 * day])
+    assert apart.story == [None, None, None] and len(set(apart.new_group)) == 1
+    # undated, or dated near the story, the same links join it
+    assert cluster(3, edges, links, stored, settings).story == [7, 7, 7]
+    near = cluster(3, edges, links, stored, settings, times=[None, None, 899 * day])
+    assert near.story == [7, 7, 7]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_credit_line_is_neither_title_nor_label(kind: str, tmp_path: Path) -> None:
+    text = ("Source: Jdarsie11 / Wikimedia Commons\n\n"
+            "Anthony Scaramucci was named White House communications director on Friday, "
+            "and press secretary Sean Spicer resigned in protest hours later, aides said.\n\n"
+            "Scaramucci, a financier, told reporters he would not fire anyone on the staff.")
+    article = Article(id="", source="s", origin="o", text=text)
+    f = featurize(article)
+    assert isinstance(f, Features)
+    assert f.title is None or "Wikimedia" not in f.title
+    assert not {"jdarsie11", "wikimedia", "commons"} & set(f.words)
+    with make_store(kind, tmp_path) as store:
+        ingest_articles(store, [article])
+        (info,) = store.stories(10, 0, None, "size")
+    assert "Wikimedia" not in (info.headline or "") and "wikimedia" not in info.label
+
+
+def test_the_seeds_stay_one_story_after_a_2019_article_on_syria(
+    seeds_dir: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    page = (data_dir / "article-extraction" / "html"
+            / "1ee91d1fce65e09be8b8d2d29eab771546d98ca2ba5c862941e660e9fec12432.html.gz")
+    if not page.exists():
+        pytest.skip(f"{page} not found")
+    seeds = list(read_paths([seeds_dir]).articles)
+    with open_store(tmp_path / "s.db") as store:
+        before = ingest_paths(store, [page], progress=False)
+        assert before.stored == 1  # "Russia and Syria: U.S.-backed Syrian Forces ...", 2019
+        report = ingest_paths(store, [seeds_dir], progress=False)
+        ids = store.story_of(content_hash(a.text) for a in seeds)
+        assert report.copies == 1  # the Wall Street Journal re-post
+        assert report.joined == 0 and report.new_stories == 1
+        (sid,) = set(ids.values())
+        assert store.story(sid).size == 5  # type: ignore[union-attr]

@@ -83,3 +83,37 @@ def test_local_scaling_discounts_links_inside_a_crowded_topic() -> None:
     scaled = ceiling.local_scaling(sim, 2)
     assert scaled[3, 4] > scaled[0, 1]  # relative to its neighbourhood, 3-4 is closer
     assert ceiling.local_scaling(sim[:1, :1], 5).shape == (1, 1)
+
+
+def test_the_store_similarities_count_shared_names_more_and_leave_rejections_out() -> None:
+    from newsbrief.model import Article
+
+    texts = [
+        "The tree in the square lost its needles and residents named it Spelacchio online.",
+        "Residents laughed at the tree in the square after the city named it Spelacchio.",
+        "Subscribe now\nShare\nTweet",  # nothing left after cleaning: rejected, alone
+        "The old tree in the park lost its leaves before the winter came to the square.",
+    ]
+    articles = [Article(id="", source=f"s{i}", origin=f"o{i}", text=t)
+                for i, t in enumerate(texts)]
+    keep, sims = ceiling.store_similarities(articles, (0.0, 2.0))
+    assert keep == [0, 1, 3]
+    plain, named = sims[0.0], sims[2.0]
+    assert plain.shape == (3, 3) and np.allclose(np.diag(plain), 1.0)
+    assert named[0, 1] > plain[0, 1] + 0.05  # the pair sharing "Spelacchio" gains
+    assert named[0, 2] == pytest.approx(plain[0, 2])  # the pair sharing no name does not
+
+
+def test_episodes_split_a_topic_where_its_dates_leave_a_long_gap() -> None:
+    from datetime import datetime
+
+    from evaluation.stories_eval import episodes
+    from newsbrief.model import Article
+
+    def one(topic: str, day: int | None) -> Article:
+        at = None if day is None else datetime(2000, 1, 1).replace(day=day)
+        return Article(id="", source="s", origin="o", text="t", story=topic, published=at)
+
+    arts = [one("A", 1), one("A", 10), one("A", 30), one("B", 2), one("C", None)]
+    assert episodes(arts, gap_days=14) == ["A/0", "A/0", "A/1", "B/0", "C/0"]
+    assert episodes(arts, gap_days=30) == ["A/0", "A/0", "A/0", "B/0", "C/0"]

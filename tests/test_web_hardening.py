@@ -50,9 +50,16 @@ class NumberedStore:
     loads: list[str] = field(default_factory=list)
 
     def stories(
-        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
+        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size",
+        min_sources: int = 0,
     ) -> list[StoryInfo]:
         return []
+
+    def count_stories(self, query: str | None = None, min_sources: int = 0) -> int:
+        return 0
+
+    def story_sources(self, story_ids: object) -> dict[int, list[tuple[str, str | None]]]:
+        return {}
 
     def articles(self, story_id: str) -> list[Article]:
         self.loads.append(story_id)

@@ -190,7 +190,10 @@ PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
             r"|(\(|\[)(ap|afp|reuters|getty( images)?|epa|shutterstock)( photo)?"
             r"[^()[\]]*(\)|\])\s*$"
             r"|(/|\|) ?(ap|afp|reuters|getty images|epa)( photo)?\s*$|^image copyright\b"
-            r"|\b(reuters|ap photo|afp|getty images|epa|photo)/ ?[A-Z][\w.' -]{2,40}$",
+            r"|\b(reuters|ap photo|afp|getty images|epa|photo)/ ?[A-Z][\w.' -]{2,40}$"
+            # "(Source: Jdarsie11 / Wikimedia Commons)": a picture's source line
+            r"|^\(?source: [^()/]{1,60}/ ?(wikimedia( commons)?|flickr|getty images|ap|afp"
+            r"|reuters|shutterstock)\)?$",
             re.I,
         ),
         40,

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 from newsbrief.copies import CopyPair
 from newsbrief.errors import SettingsError
 from newsbrief.input_stories import background_docfreq
+from newsbrief.lede import story_ledes
 from newsbrief.model import Article, Problem
 from newsbrief.readers import expand_paths, read_one
 from newsbrief.settings import DEFAULT_BATCH, DEFAULT_MAX_BYTES, StorySettings
@@ -48,6 +49,7 @@ from newsbrief.stories import (
     candidate_edges,
     candidate_stories,
     cluster,
+    name_links,
     near_copies_in_batch,
     near_copies_in_store,
     passage_keys,
@@ -289,8 +291,12 @@ def _group(store: Store, good: list[Features], engine: Engine) -> _Grouped:
     )
     cand = StoryCandidates.of(summaries)
     index = {sid: k for k, sid in enumerate(cand.ids)}
+    edges, links = name_links(
+        x, [f.names for f in good], edges, story_links(x, pair_article, pair_story, cand, st),
+        cand, docfreq, st,
+    )
     grouping = cluster(
-        len(good), edges, story_links(x, pair_article, pair_story, cand, st), cand, st,
+        len(good), edges, links, cand, st,
         copies=[(p.copy, p.original) for p in in_batch],
         story_copies=[(i, index[c.story_id]) for i, c in sorted(in_store.items())],
         times=[f.published for f in good],
@@ -333,6 +339,12 @@ def _save(store: Store, good: list[Features], g: _Grouped, report: IngestReport)
     updates = update_stories(good, x, story_of, before, g.docfreq, store.settings)
     words = store.term_words({t for u in updates for t in u.terms})
     store.save_stories([replace(u, label=story_label(u.terms, words)) for u in updates])
+    # issue 14: the stories list's one-line lede, from the (new) headline article
+    store.save_ledes(story_ledes(
+        [(story_of[i], f.lead or f.article, f.title) for i, f in enumerate(good)],
+        {u.id: u.headline for u in updates},
+        {u.id: before[u.id].size == 0 or before[u.id].headline != u.headline for u in updates},
+    ))
     store.save_docfreq(g.own.df, g.own.n_docs)
     report.stored += len(good)
     report.copies += len({c for c, _ in copies})

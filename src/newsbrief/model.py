@@ -170,6 +170,20 @@ class Problem:
         return f"{self.origin}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What an update brief is new against: the time, the new and the earlier articles."""
+
+    since: datetime | None
+    """The reader's time: articles that arrived after it are new (None: given as new)."""
+    new_articles: tuple[str, ...]
+    """Ids of the brief's articles that are new; the summary cites only these."""
+    earlier_articles: tuple[str, ...] = ()
+    """Ids of the articles the reader had already: read for what is not new, never cited."""
+    new_sources: tuple[str, ...] = ()
+    """Outlets among the new articles that no earlier article came from."""
+
+
 @dataclass(slots=True)
 class Brief:
     """The brief of one story: the summary, its citations and everything behind them."""
@@ -196,6 +210,9 @@ class Brief:
     headline: str | None = None
     """The brief's own headline (``newsbrief.headline``): the most representative real
     headline of the articles, else the lede's main clause."""
+    update: Update | None = None
+    """Set when the brief is an update (``newsbrief.update``): only what articles that
+    arrived after a time say that the earlier ones did not."""
 
     @property
     def title(self) -> str | None:

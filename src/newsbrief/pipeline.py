@@ -268,6 +268,9 @@ def brief_story(store: Store, story_id: int | str, settings: Settings | None = N
     """The brief of one stored story, with everything ``brief`` gives (articles not in
     English left out, with a note)."""
     stored = store.articles(story_id)
+    merged_into = None if stored else store.merged_into(story_id)
+    if merged_into is not None:  # a story a user merged into another: that one (corrections)
+        story_id, stored = merged_into, store.articles(merged_into)
     if not stored:
         raise NoArticlesError(f"story {story_id}", "no such story in the store")
     articles, notes = english_only(stored)

@@ -22,7 +22,10 @@ loads what they need from the store and saves what they decide. In order:
    stories never merge, so story ids stay stable. Near-copies are merged first,
    unconditionally: copies of one report always land in the same story.
    Publication times, where both are known, scale a link down once the gap exceeds
-   ``time_window_days``. An optional second pass (``singleton_threshold``, off by
+   ``time_window_days``, and each merge looks again at the two groups' spans as they are
+   then: groups ``FAR_APART`` in time never merge, whatever their undated members say.
+   ``name_links`` can count shared rare names more first (``name_bonus``, off by
+   default). An optional second pass (``singleton_threshold``, off by
    default) moves articles left alone into their best group.
 5. ``update_stories`` and ``story_label``: each touched story's new centroid (its
    ``centroid_terms`` heaviest terms), time span, most central headline, the terms
@@ -55,6 +58,7 @@ __all__ = [
     "candidate_edges",
     "candidate_stories",
     "cluster",
+    "name_links",
     "near_copies_in_batch",
     "near_copies_in_store",
     "passage_keys",
@@ -70,6 +74,10 @@ STORIES_PER_TERM = 50
 article however large the store grows."""
 STORIES_PER_ARTICLE = 10
 """Stored stories an article is scored against (those sharing most salient terms)."""
+FAR_APART = math.exp(-3.0)
+"""Groups whose time spans are so far apart that a link between them is scaled below this
+(3 decay lengths past the window: 24 days with the defaults) never merge, however their
+undated members link."""
 LABEL_WORDS = 4
 """Words in a story's label: its heaviest distinct terms."""
 
@@ -291,6 +299,59 @@ def story_links(
     return pair_article[keep], k_idx[keep], dots[keep].astype(np.float64)
 
 
+def _rowwise_dot(
+    a: sp.csr_matrix, b: sp.csr_matrix, i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
+    if not len(i):
+        return np.zeros(0)
+    return np.asarray(a[i].multiply(b[j]).sum(axis=1), dtype=np.float64).ravel()
+
+
+def name_links(
+    x: sp.csr_matrix, names: Sequence[np.ndarray], edges: Edges, links: Edges,
+    stories: StoryCandidates, docfreq: DocFreq, settings: StorySettings,
+) -> tuple[Edges, Edges]:
+    """The batch's ``edges`` and ``links`` (from ``story_links``) with shared names counted
+    ``settings.name_bonus`` more: each weight gains that times its *name part*, the part
+    of the cosine (or of ``x . centroid_sum``) made by rare names of the article
+    (``Features.names`` in at most ``settings.name_df`` of the documents: "Saitoti",
+    "Rushdie", not "Minister", "July" or "Clinton"; for a pair, a name in either). Sums,
+    like the weights, so a group's average stays exact. A stored story keeps no names:
+    its part is the article's."""
+    if not settings.name_bonus:
+        return edges, links
+    limit = settings.name_df * docfreq.n_docs
+    names = [v[docfreq.df[v] <= limit] for v in names]
+    rows = np.repeat(np.arange(len(names)), [len(v) for v in names])
+    cols = np.concatenate(names) if len(names) else np.zeros(0, dtype=np.int32)
+    own = sp.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=x.shape
+    )
+    xn = sp.csr_matrix(x.multiply(own))
+    i, j, w = edges
+    part = _rowwise_dot(xn, x, i, j) + _rowwise_dot(x, xn, i, j) - _rowwise_dot(xn, xn, i, j)
+    si, sk, sw = links
+    story_part = (
+        np.asarray(xn[si].multiply(stories.centroids[sk]).sum(axis=1), dtype=np.float64).ravel()
+        if len(si) else np.zeros(0)
+    )
+    bonus = settings.name_bonus
+    return (i, j, w + bonus * part), (si, sk, sw + bonus * story_part)
+
+
+def _span_factor(
+    lo_a: float | None, hi_a: float | None, lo_b: float | None, hi_b: float | None,
+    s: StorySettings,
+) -> float:
+    """``_time_factor`` between two groups' time spans (1 when either has none)."""
+    if lo_a is None or hi_a is None or lo_b is None or hi_b is None:
+        return 1.0
+    gap = max(lo_b - hi_a, lo_a - hi_b, 0.0) / 86400.0
+    if gap <= s.time_window_days:
+        return 1.0
+    return math.exp(-(gap - s.time_window_days) / s.time_decay_days)
+
+
 def _time_factor(a: float | None, lo: float | None, hi: float | None, s: StorySettings) -> float:
     if a is None or lo is None or hi is None:
         return 1.0
@@ -395,6 +456,12 @@ def cluster(
         if -neg < settings.threshold:
             break
         if version[a] != va or version[b] != vb or not can_merge(a, b):
+            continue
+        # a second look at the groups' time spans as they are now: an undated article's
+        # links were not scaled, but the group it joined has a span, so a story far from
+        # it in time does not take the group in on its undated members' vocabulary (dated
+        # pairs were scaled already: this refuses, it does not scale them twice)
+        if dated and _span_factor(lo[a], hi[a], lo[b], hi[b], settings) < FAR_APART:
             continue
         root = merge(a, b)
         for x, w in links[root].items():

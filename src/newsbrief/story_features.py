@@ -34,6 +34,8 @@ from murmurhash import hash as murmur_hash
 
 from newsbrief.clean import clean, clean_all
 from newsbrief.copies import Passages, passages
+from newsbrief.headline import headline_candidates
+from newsbrief.lede import lead_of
 from newsbrief.model import Article, CleanArticle, Problem
 from newsbrief.text import stop_words
 
@@ -129,7 +131,14 @@ class Features:
     kept_words: int
     """Words left after cleaning."""
     title: str | None = None
-    """Headline: the article's title, else the headline line cleaning found."""
+    """Headline: the article's title, else the headline line cleaning found, tidied, when
+    it is a real headline (``headline.headline_candidates``), else None."""
+    lead: CleanArticle | None = None
+    """Its first kept paragraph, cleaned (``lede.lead_of``): the stories list's lede is
+    read from it without cleaning the article again."""
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    """Term ids (sorted, unique, a subset of ``terms``) of its name-like words: capitalised
+    words of the text after a lower-case word (titles are left out: most are title case)."""
 
 
 def content_hash(text: str) -> str:
@@ -172,6 +181,16 @@ def _timestamp(value: datetime | None) -> float | None:
     return value.timestamp()
 
 
+def _text_date(cleaned: CleanArticle) -> float | None:
+    """An undated article's date from its date line or dateline ("24/01/2017 22:40 by
+    admin", "MOSCOW, Jan. 24, 2017 —"), as the brief's timeline finds it; None if none."""
+    from newsbrief.timeline import publication_dates  # its date grammar loads on first use
+
+    found = publication_dates([cleaned]).get(cleaned.id)
+    return None if found is None else datetime(found.year, found.month, found.day,
+                                               tzinfo=UTC).timestamp()
+
+
 def featurize(article: Article, shared_lines: frozenset[str] = frozenset()) -> Features | Problem:
     """Features of one article, or a ``Problem`` saying why it cannot be grouped."""
     return featurize_clean(clean(article, shared_lines))
@@ -199,7 +218,10 @@ def featurize_clean(cleaned: CleanArticle, found: Passages | None = None) -> Fea
             article.origin,
             f"not an article: a site or web-archive notice ({share:.0%} of its words)",
         )
-    title_words = tokens(cleaned.title) if cleaned.title else []
+    # only a real headline, tidied as the brief's (a credit, label or deck that cleaning took
+    # for the title is neither counted nor shown)
+    title = headline_candidates([cleaned]).get(cleaned.id)
+    title_words = tokens(title) if title else []
     counter: dict[int, float] = {}
     word_of: dict[int, str] = {}
     for w in words:
@@ -210,11 +232,12 @@ def featurize_clean(cleaned: CleanArticle, found: Passages | None = None) -> Fea
         t = _term_id(w)
         counter[t] = counter.get(t, 0.0) + 2.0
         word_of.setdefault(t, w)
-    if NAME_WEIGHT:
-        for w in tokens(" ".join(_NAME.findall(cleaned.text))):
-            t = _term_id(w)
-            if t in counter:
-                counter[t] += NAME_WEIGHT
+    name_ids: set[int] = set()
+    for w in tokens(" ".join(_NAME.findall(cleaned.text))):
+        t = _term_id(w)
+        if t in counter:
+            counter[t] += NAME_WEIGHT
+            name_ids.add(t)
     order = sorted(counter)
     return Features(
         article=article,
@@ -223,9 +246,11 @@ def featurize_clean(cleaned: CleanArticle, found: Passages | None = None) -> Fea
         counts=np.asarray([counter[t] for t in order], dtype=np.float32),
         words=tuple(word_of[t] for t in order),
         passages=found if found is not None else passages([cleaned])[0],
-        published=_timestamp(article.published),
+        published=_timestamp(article.published) if article.published else _text_date(cleaned),
         kept_words=len(cleaned.text.split()),
-        title=cleaned.title,
+        title=title,
+        lead=lead_of(cleaned),
+        names=np.asarray(sorted(name_ids), dtype=np.int32),
     )
 
 

@@ -4,20 +4,22 @@ Takes the store's story records (``newsbrief.store.StoryInfo``) by their shape o
 ``render`` imports no store. The XML is made by ``xml.etree.ElementTree``, which escapes
 every value; characters XML 1.0 cannot hold at all (most control characters) are dropped.
 
-An entry's summary is the story's label (key terms) and its article and source counts,
-not its brief: briefing every listed story for every feed request costs far too much.
-An entry's ``updated`` time is the story's newest publication time (the store's records
-carry no arrival time); a story with no dated article gets the stable ``UNDATED`` time
-(1970-01-01), not the time the feed is made, so that readers do not see it change on
-every poll, and comes last.
+An entry's summary is the story's label (key terms) and its article and source counts.
+Given ``contents`` (issue 14: ``newsbrief.feed_briefs``, the story's update brief as an HTML
+fragment and its last arrival time), an entry also has that brief as its ``content``
+(``type="html"``, ending in a link to the story page) and that time as ``updated``.
+Without it, ``updated`` is the story's newest publication time; a story with no dated
+article gets the stable ``UNDATED`` time (1970-01-01), not the time the feed is made, so
+that readers do not see it change on every poll, and comes last.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -51,6 +53,15 @@ class StoryRecord(Protocol):
     def label(self) -> str: ...
     @property
     def headline(self) -> str | None: ...
+
+
+class EntryContent(Protocol):
+    """An entry's brief (``newsbrief.feed_briefs.EntryBrief`` has it)."""
+
+    @property
+    def updated(self) -> datetime: ...
+    @property
+    def html(self) -> str: ...
 
 
 def _xml_text(text: str) -> str:
@@ -97,12 +108,6 @@ def story_summary(story: StoryRecord) -> str:
     return text + "."
 
 
-def _newest_first(stories: Sequence[StoryRecord]) -> list[StoryRecord]:
-    # Stable: stories of one time (undated ones, say) keep the order given (the store's
-    # most recently saved first).
-    return sorted(stories, key=updated, reverse=True)
-
-
 def story_records(
     stories: Sequence[StoryRecord], base_url: str | None = None
 ) -> list[dict[str, Any]]:
@@ -127,15 +132,24 @@ def stories_to_json(stories: Sequence[StoryRecord], base_url: str | None = None)
 
 def stories_to_atom(
     stories: Sequence[StoryRecord], base_url: str = DEFAULT_BASE_URL,
-    now: datetime | None = None,
+    now: datetime | None = None, contents: Mapping[int, EntryContent] | None = None,
 ) -> str:
     """An Atom 1.0 feed (RFC 4287) of the stories, newest update first: each entry has the
-    story page's URL as id and link, its title, updated time and record summary. The
-    feed's own ``updated`` is its newest entry's, else ``now`` (default: the clock)."""
+    story page's URL as id and link, its title, updated time and record summary, and with
+    ``contents`` its brief as content (see the module docstring). The feed's own
+    ``updated`` is its newest entry's, else ``now`` (default: the clock)."""
     now = _utc(now or datetime.now(tz=UTC))
     base = base_url.rstrip("/")
-    ordered = _newest_first(stories)
-    newest = updated(ordered[0]) if ordered else UNDATED
+    contents = contents or {}
+
+    def when(story: StoryRecord) -> datetime:
+        found = contents.get(story.id)
+        return _utc(found.updated) if found is not None else updated(story)
+
+    # Stable: stories of one time (undated ones, say) keep the order given (the store's
+    # most recently saved first).
+    ordered = sorted(stories, key=when, reverse=True)
+    newest = when(ordered[0]) if ordered else UNDATED
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None,
@@ -158,10 +172,14 @@ def stories_to_atom(
         entry = sub(feed, "entry")
         sub(entry, "id", url)
         sub(entry, "title", story_title(story))
-        sub(entry, "updated", _rfc3339(updated(story)))
+        sub(entry, "updated", _rfc3339(when(story)))
         if story.first:
             sub(entry, "published", _rfc3339(story.first))
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         sub(entry, "summary", story_summary(story), type="text")
+        content = contents.get(story.id)
+        if content is not None:
+            link = f'<p><a href="{html.escape(url)}">Read the whole story</a></p>'
+            sub(entry, "content", f"{content.html}\n{link}", type="html")
     ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"

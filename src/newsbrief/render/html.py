@@ -10,10 +10,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsbrief.model import Brief, CleanArticle, sides
 from newsbrief.render.common import (
+    changed_figures,
     copied_passages,
     copy_of,
     in_number_order,
     source_numbers,
+    update_heading,
+    update_line,
 )
 
 
@@ -85,6 +88,9 @@ def to_html(briefs: list[Brief], show_removed: bool = False) -> str:
                 "passages": copied_passages(brief),
                 "segments": {a.id: article_segments(brief, a, bi) for a in brief.articles},
                 "anchor": lambda sid, bi=bi: anchor_id(bi, sid),
+                "update_heading": update_heading(brief),
+                "update_line": update_line(brief),
+                "changed": changed_figures(brief),
             }
         )
     template = environment().get_template("brief.html.j2")

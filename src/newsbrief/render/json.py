@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from newsbrief.model import Brief, Stance, Support
-from newsbrief.render.common import copy_of
+from newsbrief.render.common import changed_figures, copy_of, update_heading
 
 SCHEMA = "newsbrief.brief/1"
 
@@ -20,6 +20,7 @@ def to_dict(brief: Brief) -> dict[str, Any]:
         "story": brief.story,
         "title": brief.title,
         "focus": brief.focus,
+        "update": _update(brief),
         "words_requested": brief.words,
         "words": brief.word_count,
         "distinct_sources": brief.distinct_sources,
@@ -81,6 +82,22 @@ def to_dict(brief: Brief) -> dict[str, Any]:
             {"origin": p.origin, "message": p.message, "fatal": p.fatal} for p in brief.problems
         ],
         **_sections(brief),
+    }
+
+
+def _update(brief: Brief) -> dict[str, Any] | None:
+    """What an update brief is new against (``Brief.update``); None for a whole brief."""
+    u = brief.update
+    if u is None:
+        return None
+    changed = changed_figures(brief)
+    return {
+        "since": u.since.isoformat() if u.since else None,
+        "heading": update_heading(brief),
+        "new_articles": list(u.new_articles),
+        "earlier_articles": list(u.earlier_articles),
+        "new_sources": list(u.new_sources),
+        "changed_figures": [i for i, c in enumerate(brief.conflicts) if c in changed],
     }
 
 

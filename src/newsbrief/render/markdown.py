@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from newsbrief.model import Attribution, Brief, FactConflict, Stance, sides
-from newsbrief.render.common import copied_passages, copy_of, source_numbers
+from newsbrief.render.common import (
+    changed_figures,
+    copied_passages,
+    copy_of,
+    source_numbers,
+    update_heading,
+    update_line,
+)
 
 MAX_QUOTES = 12
 MAX_DATES = 15
@@ -29,6 +36,7 @@ def to_markdown(brief: Brief, show_removed: bool = False) -> str:
     if brief.focus:
         lines.append(f"*Focus: {_one_line(brief.focus, 300)}*")
     lines.append("")
+    lines += _update(brief, num)
     if not brief.summary:
         lines.append("_No sentence could be selected: the articles hold no usable prose._")
     for s in brief.summary:
@@ -105,6 +113,20 @@ def _statements(st: Stance, num: dict[str, int], limit: int) -> str:
         unique.setdefault(s.content, s)
     return "; ".join(f"{_statement(s)} {_cites(num, [s.article_id])}"
                      for s in list(unique.values())[:limit])
+
+
+def _update(brief: Brief, num: dict[str, int]) -> list[str]:
+    """An update brief's heading, what it rests on, and the figures it changes."""
+    heading = update_heading(brief)
+    if heading is None:
+        return []
+    lines = [f"## {heading}", "", f"*{update_line(brief)}*", ""]
+    changed = changed_figures(brief)
+    if changed:
+        lines += ["Changed figures:", ""]
+        lines += [f"- {_figures(c, num)}" for c in changed]
+        lines.append("")
+    return lines
 
 
 def _figures(c: FactConflict, num: dict[str, int]) -> str:

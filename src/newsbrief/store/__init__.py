@@ -18,7 +18,7 @@ and short-lived work). Both are safe to share between threads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,15 +26,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from newsbrief.model import Article
+from newsbrief.outlets import Outlet
 from newsbrief.settings import StorySettings
+from newsbrief.store.fetch_state import FeedState, PageState
+from newsbrief.store.story_edits import REMOVED_STORY, ArticleVector, Correction
 
 if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
     "ORDERS",
+    "REMOVED_STORY",
     "ArticleRecord",
+    "ArticleVector",
+    "Correction",
+    "FeedState",
     "MemoryStore",
+    "PageState",
     "SQLiteStore",
     "SearchHit",
     "Store",
@@ -45,8 +53,9 @@ __all__ = [
     "parse_story_id",
 ]
 
-ORDERS = ("size", "recent")
-"""How ``stories`` may sort: largest first, or last updated first."""
+ORDERS = ("size", "recent", "sources")
+"""How ``stories`` may sort: largest first, last updated first, or most distinct sources
+first (then last updated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,10 @@ class StoryInfo:
     """Key terms of the story (its heaviest centroid terms)."""
     headline: str | None
     """Headline of its most central titled article, where any has a title."""
+    lede: str | None = None
+    """First sentence of its headline article (issue 14, ``newsbrief.lede``), set at ingest."""
+    updated: datetime | None = None
+    """When ingest (or a correction) last changed the story (UTC, to the second)."""
 
     @property
     def articles(self) -> int:
@@ -147,10 +160,12 @@ class Store(Protocol):
     # -- reading -----------------------------------------------------------
 
     def stories(
-        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
+        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size",
+        min_sources: int = 0,
     ) -> list[StoryInfo]:
-        """Stories, largest first (``order="size"``) or last updated first (``"recent"``);
-        with ``query``, only those with an article holding all its words."""
+        """Stories, largest first (``order="size"``), last updated first (``"recent"``) or
+        most sources first (``"sources"``); with ``query``, only those with an article
+        holding all its words; only those with at least ``min_sources`` distinct sources."""
         ...
 
     def story(self, story_id: int | str) -> StoryInfo | None:
@@ -240,6 +255,109 @@ class Store(Protocol):
 
     def save_docfreq(self, df: np.ndarray, n_docs: int) -> None:
         """Replace the document frequencies."""
+        ...
+
+    # -- what is new: arrival times and read marks (newsbrief.update) ---------
+
+    def arrivals(self, story_id: int | str) -> dict[str, datetime]:
+        """When each article of a story arrived in the store (its ingest batch, UTC, to the
+        second), keyed by the ids ``articles()`` gives; empty for no such story."""
+        ...
+
+    def mark_read(self, story_id: int | str, when: datetime) -> None:
+        """Record that the story was read at ``when`` (replacing an earlier mark)."""
+        ...
+
+    def last_read(self, story_id: int | str) -> datetime | None:
+        """When the story was last marked read (UTC), or None."""
+        ...
+
+    # -- fetching: feeds watched, pages fetched (newsbrief.fetch) --------------
+
+    def feed(self, url: str) -> FeedState | None:
+        """The watched feed at ``url``, or None."""
+        ...
+
+    def feeds(self) -> list[FeedState]:
+        """Every watched feed, in the order they were added."""
+        ...
+
+    def save_feed(self, state: FeedState) -> None:
+        """Add the feed or replace its state."""
+        ...
+
+    def page(self, url: str) -> PageState | None:
+        """The page fetched as ``url``, else one whose canonical URL is ``url``; or None."""
+        ...
+
+    def save_page(self, state: PageState) -> None:
+        """Add the fetched page or replace its state."""
+        ...
+
+    def article_ids(self, content_hashes: Iterable[str]) -> dict[str, int]:
+        """The id of each stored article, by normalised content hash."""
+        ...
+
+    # -- the stories list and outlets (issue 14: newsbrief.outlets, newsbrief.lede) --
+
+    def count_stories(self, query: str | None = None, min_sources: int = 0) -> int:
+        """How many stories ``stories(query=query, min_sources=min_sources)`` would list
+        without a limit."""
+        ...
+
+    def save_ledes(self, ledes: Mapping[int, str]) -> None:
+        """Set these stories' ledes (at ingest, in its transaction)."""
+        ...
+
+    def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
+        """(source, url) of each article of these stories, by story id."""
+        ...
+
+    def save_outlets(self, outlets: Sequence[Outlet]) -> None:
+        """Replace the sources table (``--sources FILE``) with these outlets."""
+        ...
+
+    def outlets(self) -> list[Outlet]:
+        """The sources table as saved, in its order (empty when none was given)."""
+        ...
+
+    # -- corrections: stories a user corrects (newsbrief.corrections, store.story_edits) --
+
+    def article_stories(self, article_ids: Iterable[int]) -> dict[int, int | None]:
+        """The story of each of these stored articles (None: taken out of all stories);
+        ids not stored are left out."""
+        ...
+
+    def article_vectors(self, story_id: int) -> list[ArticleVector]:
+        """The stored TF-IDF rows of a story's articles, with their times and titles, by id."""
+        ...
+
+    def set_story(self, article_ids: Iterable[int], story_id: int | None) -> None:
+        """Put these stored articles in the story; None: in no story (kept, searchable,
+        listed by ``removed_articles``; no later article joins them)."""
+        ...
+
+    def drop_story(self, story_id: int, merged_into: int | None = None) -> None:
+        """Take an emptied story out of every listing and lookup (its id is never reused);
+        with ``merged_into``, the id leads to that story (``merged_into``)."""
+        ...
+
+    def merged_into(self, story_id: int | str) -> int | None:
+        """The story a merged-away story id now leads to, or None."""
+        ...
+
+    def removed_articles(self) -> list[Article]:
+        """The articles taken out of all stories, oldest first (their ``story`` is None)."""
+        ...
+
+    def log_correction(self, action: str, story_id: int | None, other_id: int | None,
+                       article_ids: Sequence[int]) -> None:
+        """Add a correction to the log (``store.story_edits.Correction`` says what each
+        field means)."""
+        ...
+
+    def corrections(self, limit: int = 50) -> list[Correction]:
+        """The latest corrections, newest first."""
         ...
 
 

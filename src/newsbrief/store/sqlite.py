@@ -21,24 +21,31 @@ import sqlite3
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsbrief.errors import SettingsError, StoreError, shown
 from newsbrief.model import Article
+from newsbrief.outlets import Outlet
 from newsbrief.settings import StorySettings
 from newsbrief.store import (
     ORDERS,
     ArticleRecord,
+    ArticleVector,
+    Correction,
+    FeedState,
+    PageState,
     SearchHit,
     StoredPassages,
     StoryInfo,
     StorySummary,
+    fetch_state,
     parse_story_id,
+    story_edits,
 )
 from newsbrief.store.checks import APPLICATION, check_is_store, store_error
 
@@ -50,7 +57,10 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 SCHEMA_VERSION = 3
 """2: passages (MinHash per paragraph) replace the whole-article signature. 3: feeds and
 fetch state, user corrections, read marks and outlets (new tables, new columns)."""
-_COLUMNS: tuple[tuple[str, str, str], ...] = ()
+_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("story", "merged_into", "INTEGER"),  # corrections: where a merged-away id leads
+    ("story", "lede", "TEXT"),  # issue 14: the stories list's one-line lede
+)
 """Columns added to tables of an earlier schema: (table, column, declaration). Each is
 added on open where it is missing (``_add_columns``), so a schema 2 store gains them."""
 
@@ -111,6 +121,54 @@ CREATE TABLE IF NOT EXISTS band (
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, word TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS article_fts
     USING fts5(title, text, content='article', content_rowid='id');
+-- what is new (newsbrief.update): when each story was last read
+CREATE TABLE IF NOT EXISTS read_mark (
+    story_id INTEGER PRIMARY KEY,
+    read TEXT NOT NULL
+);
+-- fetching (newsbrief.fetch, store.fetch_state): feeds watched, pages fetched
+CREATE TABLE IF NOT EXISTS feed (
+    url TEXT PRIMARY KEY,
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetched REAL,
+    last_ok REAL,
+    last_status INTEGER,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    items_seen INTEGER NOT NULL DEFAULT 0,
+    added REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fetched_page (
+    url TEXT PRIMARY KEY,
+    canonical_url TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    fetched REAL NOT NULL,
+    status INTEGER,
+    error TEXT,
+    article_id INTEGER REFERENCES article(id)
+);
+CREATE INDEX IF NOT EXISTS fetched_page_canonical ON fetched_page(canonical_url);
+-- outlets (issue 14, newsbrief.outlets): the --sources table, in file order
+CREATE TABLE IF NOT EXISTS outlet (
+    position INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain TEXT NOT NULL UNIQUE,
+    country TEXT,
+    owner TEXT,
+    lean TEXT
+);
+-- corrections (newsbrief.corrections, store.story_edits): what a user changed, and when
+CREATE TABLE IF NOT EXISTS correction (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    story_id INTEGER,
+    other_id INTEGER,
+    article_ids TEXT NOT NULL
+);
 """
 
 _BUSY_SECONDS = 30.0
@@ -119,12 +177,14 @@ _IN_CHUNK = 500
 """Values per ``IN (...)`` list: well under SQLite's limit on parameters."""
 _MAX_ROWS = 2**62
 """LIMIT and OFFSET beyond this are cut to it: SQLite integers are 64 bits."""
-_ORDER_SQL = {"size": "s.size DESC, s.id DESC", "recent": "s.updated DESC, s.id DESC"}
+_ORDER_SQL = {"size": "s.size DESC, s.id DESC", "recent": "s.updated DESC, s.id DESC",
+              "sources": "n_sources DESC, s.updated DESC, s.id DESC"}
 _NOT_QUERY = re.compile(r'["\x00-\x1f\x7f\ud800-\udfff]')
 _STORY_SQL = (
     "SELECT s.id, s.size, (SELECT COUNT(DISTINCT lower(a.source)) FROM article a "
-    "WHERE a.story_id = s.id), s.first_published, s.last_published, s.label, s.headline "
-    "FROM story s"
+    "WHERE a.story_id = s.id) AS n_sources, s.first_published, s.last_published, s.label, "
+    "s.headline, s.lede, s.updated "
+    f"FROM (SELECT * FROM story WHERE {story_edits.LISTED}) s"
 )
 
 
@@ -182,6 +242,11 @@ def _datetime(ts: float | None) -> datetime | None:
 
 def _now() -> str:
     return datetime.now(tz=UTC).isoformat(timespec="seconds")
+
+
+def _utc(when: datetime) -> datetime:
+    """``when`` in UTC; a naive time is taken to be UTC already (as the store writes)."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 class SQLiteStore:
@@ -350,9 +415,9 @@ class SQLiteStore:
                     "SELECT article_id FROM band WHERE key IN ({})", sorted(set(band_keys))
                 )
             })
-            rows = list(self._in(
+            rows = list(self._in(  # articles out of all stories: no later one joins them
                 "SELECT id, story_id, published, words, passages FROM article "
-                "WHERE id IN ({}) ORDER BY id",
+                f"WHERE id IN ({{}}) AND story_id != {story_edits.REMOVED_STORY} ORDER BY id",
                 ids,
             ))
         out = []
@@ -482,36 +547,55 @@ class SQLiteStore:
                 last=_datetime(None if last is None else float(last)),  # type: ignore[arg-type]
                 label=str(label),
                 headline=None if headline is None else str(headline),
+                lede=None if lede is None else str(lede),
+                updated=None if changed is None else _utc(datetime.fromisoformat(str(changed))),
             )
-            for sid, size, sources, first, last, label, headline in rows
+            for sid, size, sources, first, last, label, headline, lede, changed in rows
         ]
 
     def stories(
-        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
+        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size",
+        min_sources: int = 0,
     ) -> list[StoryInfo]:
-        """Stories, largest first (``order="size"``) or most recently updated first
-        (``"recent"``); with ``query``, only those with an article holding its words."""
+        """Stories, largest first (``order="size"``), most recently updated first
+        (``"recent"``) or most sources first (``"sources"``); with ``query``, only those with
+        an article holding its words; only those with ``min_sources`` sources or more."""
         if order not in ORDERS:
             raise SettingsError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
         if limit < 0 or offset < 0:
             raise SettingsError("limit and offset must not be negative")
         limit, offset = min(limit, _MAX_ROWS), min(offset, _MAX_ROWS)
-        where, params = "", []
-        if query and query.strip():
-            match = _fts_query(query)
-            if not match:
-                return []  # nothing searchable is left of it: nothing matches
-            where = (
-                " WHERE s.id IN (SELECT a.story_id FROM article_fts JOIN article a "
-                "ON a.id = article_fts.rowid WHERE article_fts MATCH ?)"
-            )
-            params.append(match)
+        filtered = self._filtered(query, min_sources)
+        if filtered is None:
+            return []  # nothing searchable is left of the query: nothing matches
+        where, params = filtered
         with self._locked():
             rows = self._conn.execute(
-                f"{_STORY_SQL}{where} ORDER BY {_ORDER_SQL[order]} LIMIT ? OFFSET ?",
+                f"SELECT * FROM ({_STORY_SQL}) s{where} ORDER BY {_ORDER_SQL[order]} "
+                "LIMIT ? OFFSET ?",
                 (*params, limit, offset),
             ).fetchall()
         return self._info(rows)
+
+    @staticmethod
+    def _filtered(query: str | None, min_sources: int) -> tuple[str, list[object]] | None:
+        """The WHERE clause of a listing (over ``_STORY_SQL`` as ``s``), None for a query
+        with nothing searchable left."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if query and query.strip():
+            match = _fts_query(query)
+            if not match:
+                return None
+            clauses.append(
+                "s.id IN (SELECT a.story_id FROM article_fts JOIN article a "
+                "ON a.id = article_fts.rowid WHERE article_fts MATCH ?)"
+            )
+            params.append(match)
+        if min_sources > 1:
+            clauses.append("s.n_sources >= ?")
+            params.append(min(min_sources, _MAX_ROWS))
+        return (" WHERE " + " AND ".join(clauses) if clauses else "", params)
 
     def story(self, story_id: int | str) -> StoryInfo | None:
         """One story, or None when there is no story with that id."""
@@ -574,7 +658,9 @@ class SQLiteStore:
         """How many articles and stories are stored."""
         with self._locked():
             (n_articles,) = self._conn.execute("SELECT COUNT(*) FROM article").fetchone()
-            (n_stories,) = self._conn.execute("SELECT COUNT(*) FROM story").fetchone()
+            (n_stories,) = self._conn.execute(
+                f"SELECT COUNT(*) FROM story WHERE {story_edits.LISTED}"
+            ).fetchone()
         return int(n_articles), int(n_stories)
 
     def check(self) -> list[str]:
@@ -601,6 +687,207 @@ class SQLiteStore:
         if int(n_docs or 0) != n_articles:
             problems.append(f"document count {int(n_docs or 0)} != {n_articles} articles")
         return problems
+
+    # -- what is new: arrival times and read marks (newsbrief.update) ---------
+
+    def arrivals(self, story_id: int | str) -> dict[str, datetime]:
+        """When each article of a story arrived in the store (its ingest batch, UTC, to the
+        second), keyed by the ids ``articles()`` gives; empty for no such story."""
+        sid = parse_story_id(story_id)
+        if sid is None:
+            return {}
+        with self._locked():
+            rows = self._conn.execute(
+                "SELECT id, added FROM article WHERE story_id = ?", (sid,)
+            ).fetchall()
+        return {str(aid): _utc(datetime.fromisoformat(added)) for aid, added in rows}
+
+    def mark_read(self, story_id: int | str, when: datetime) -> None:
+        """Record that the story was read at ``when`` (replacing an earlier mark)."""
+        sid = parse_story_id(story_id)
+        if sid is None:
+            raise SettingsError(f"not a story id: {story_id!r}")
+        with self._locked():
+            self._conn.execute(
+                "INSERT INTO read_mark(story_id, read) VALUES (?, ?) "
+                "ON CONFLICT(story_id) DO UPDATE SET read = excluded.read",
+                (sid, _utc(when).isoformat()),
+            )
+
+    def last_read(self, story_id: int | str) -> datetime | None:
+        """When the story was last marked read (UTC), or None."""
+        sid = parse_story_id(story_id)
+        if sid is None:
+            return None
+        with self._locked():
+            row = self._conn.execute(
+                "SELECT read FROM read_mark WHERE story_id = ?", (sid,)
+            ).fetchone()
+        return None if row is None else _utc(datetime.fromisoformat(row[0]))
+
+    # -- fetching: feeds watched, pages fetched (newsbrief.fetch) --------------
+
+    def feed(self, url: str) -> FeedState | None:
+        """The watched feed at ``url``, or None."""
+        with self._locked():
+            return fetch_state.load_feed(self._conn, url)
+
+    def feeds(self) -> list[FeedState]:
+        """Every watched feed, in the order they were added."""
+        with self._locked():
+            return fetch_state.load_feeds(self._conn)
+
+    def save_feed(self, state: FeedState) -> None:
+        """Add the feed or replace its state."""
+        with self._locked():
+            fetch_state.save_feed(self._conn, state)
+
+    def page(self, url: str) -> PageState | None:
+        """The page fetched as ``url``, else one whose canonical URL is ``url``; or None."""
+        with self._locked():
+            return fetch_state.load_page(self._conn, url)
+
+    def save_page(self, state: PageState) -> None:
+        """Add the fetched page or replace its state."""
+        with self._locked():
+            fetch_state.save_page(self._conn, state)
+
+    def article_ids(self, content_hashes: Iterable[str]) -> dict[str, int]:
+        """The id of each stored article, by normalised content hash."""
+        with self._locked():
+            return {
+                str(h): int(i)  # type: ignore[call-overload]
+                for h, i in self._in(
+                    "SELECT content_hash, id FROM article WHERE content_hash IN ({})",
+                    sorted(set(content_hashes)),
+                )
+            }
+
+    # -- the stories list and outlets (issue 14: newsbrief.outlets, newsbrief.lede) --
+
+    def count_stories(self, query: str | None = None, min_sources: int = 0) -> int:
+        """How many stories ``stories(query=..., min_sources=...)`` lists without a limit."""
+        filtered = self._filtered(query, min_sources)
+        if filtered is None:
+            return 0
+        where, params = filtered
+        with self._locked():
+            (n,) = self._conn.execute(
+                f"SELECT COUNT(*) FROM ({_STORY_SQL}) s{where}", params
+            ).fetchone()
+        return int(n)
+
+    def save_ledes(self, ledes: Mapping[int, str]) -> None:
+        """Set these stories' ledes."""
+        with self._locked():
+            self._conn.executemany(
+                "UPDATE story SET lede = ? WHERE id = ?",
+                [(text, sid) for sid, text in sorted(ledes.items())],
+            )
+
+    def story_sources(self, story_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
+        """(source, url) of each article of these stories, by story id, in article order."""
+        out: dict[int, list[tuple[str, str | None]]] = {}
+        with self._locked():
+            for sid, source, url in self._in(
+                "SELECT story_id, source, url FROM article WHERE story_id IN ({}) ORDER BY id",
+                sorted({int(s) for s in story_ids}),
+            ):
+                out.setdefault(int(sid), []).append(  # type: ignore[call-overload]
+                    (str(source), None if url is None else str(url)))
+        return out
+
+    def save_outlets(self, outlets: Sequence[Outlet]) -> None:
+        """Replace the sources table with these outlets."""
+        with self.transaction():
+            self._conn.execute("DELETE FROM outlet")
+            self._conn.executemany(
+                "INSERT INTO outlet(position, name, domain, country, owner, lean) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(k, o.name, o.domain, o.country, o.owner, o.lean)
+                 for k, o in enumerate(outlets)],
+            )
+
+    def outlets(self) -> list[Outlet]:
+        """The sources table as saved, in its order."""
+        with self._locked():
+            rows = self._conn.execute(
+                "SELECT name, domain, country, owner, lean FROM outlet ORDER BY position"
+            ).fetchall()
+        return [Outlet(*row) for row in rows]
+
+    # -- corrections: stories a user corrects (newsbrief.corrections, store.story_edits) --
+
+    def article_stories(self, article_ids: Iterable[int]) -> dict[int, int | None]:
+        """The story of each of these stored articles (None: out of all stories)."""
+        removed = story_edits.REMOVED_STORY
+        with self._locked():
+            rows = self._in("SELECT id, story_id FROM article WHERE id IN ({})",
+                            story_edits.id_list(article_ids))
+            return {
+                int(a): None if s == removed else int(s)  # type: ignore[call-overload]
+                for a, s in rows
+            }
+
+    def article_vectors(self, story_id: int) -> list[ArticleVector]:
+        """The stored TF-IDF rows of a story's articles, with their times and titles, by id."""
+        with self._locked():
+            rows = self._conn.execute(
+                "SELECT id, published, title, vector FROM article WHERE story_id = ? "
+                "ORDER BY id", (story_id,),
+            ).fetchall()
+        out = []
+        for aid, published, title, blob in rows:
+            terms, values = _unpack(blob)
+            out.append(ArticleVector(int(aid), published, title, terms, values))
+        return out
+
+    def set_story(self, article_ids: Iterable[int], story_id: int | None) -> None:
+        """Put these stored articles in the story; None: in no story."""
+        import numpy as np
+
+        target = story_edits.REMOVED_STORY if story_id is None else story_id
+        ids = story_edits.id_list(article_ids)
+        with self._locked():
+            if story_id is None:
+                empty = _pack(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+                story_edits.ensure_removed_story(self._conn, empty, _now())
+            self._conn.executemany("UPDATE article SET story_id = ? WHERE id = ?",
+                                   [(target, a) for a in ids])
+            story_edits.refresh_removed_size(self._conn)
+
+    def drop_story(self, story_id: int, merged_into: int | None = None) -> None:
+        """Take an emptied story out of every listing and lookup; with ``merged_into``,
+        its id leads to that story."""
+        import numpy as np
+
+        empty = _pack(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+        with self._locked():
+            story_edits.drop_story(self._conn, story_id, merged_into, empty, _now())
+
+    def merged_into(self, story_id: int | str) -> int | None:
+        """The story a merged-away story id now leads to, or None."""
+        sid = parse_story_id(story_id)
+        if sid is None:
+            return None
+        with self._locked():
+            return story_edits.merged_into(self._conn, sid)
+
+    def removed_articles(self) -> list[Article]:
+        """The articles taken out of all stories, oldest first (their ``story`` is None)."""
+        return [replace(a, story=None) for a in self.articles(story_edits.REMOVED_STORY)]
+
+    def log_correction(self, action: str, story_id: int | None, other_id: int | None,
+                       article_ids: Sequence[int]) -> None:
+        """Add a correction to the log."""
+        with self._locked():
+            story_edits.log_correction(self._conn, action, story_id, other_id, article_ids,
+                                       _now())
+
+    def corrections(self, limit: int = 50) -> list[Correction]:
+        """The latest corrections, newest first."""
+        with self._locked():
+            return story_edits.load_corrections(self._conn, min(max(limit, 0), _MAX_ROWS))
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""

@@ -2,14 +2,26 @@
 
 Pages (HTML, no script at all) and the JSON API beside them::
 
-    GET  /                     stories, newest first; ?q= searches titles and text
+    GET  /                     stories, newest first; ?q= searches titles and text;
+                               ?sort=newest|size|sources, ?min_sources= (default 2;
+                               web.listing)
     GET  /stories/{id}         a story's brief, its sources side by side
+                               (with "New since your last visit" when articles arrived
+                               after the story's read mark, which the visit then sets;
+                               ?since=TIME: what is new since TIME; web.updates)
+    GET  /stories/{id}.md, .json, .html (or ?format=)
+                               the brief to download (web.listing.DOWNLOADS)
     GET  /brief                a form: paste text or upload files
     POST /brief                the brief of what was posted, at once
     GET  /api/stories          the stories as JSON
-    GET  /feed.atom            the stories as an Atom feed, newest update first
+    GET  /feed.atom            the stories as an Atom feed, newest update first, each
+                               entry the story's update brief (newsbrief.feed_briefs)
     GET  /api/stories/{id}     a story's brief as JSON (schema ``newsbrief.brief/1``)
+                               (?since=TIME: the update brief; the mark is not moved)
     POST /api/brief            the brief of posted text or files, as JSON
+    POST /api/stories/{id}/merge, /api/stories/{id}/split, /api/articles/{id}/move
+                               correct stories (and the story page's forms for them;
+                               web.corrections); a merged-away id redirects to its story
     GET  /openapi.json         the API's OpenAPI description
 
 Safety: templates autoescape every value; ``guard.Guard`` puts the security headers on
@@ -28,7 +40,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Literal, Protocol, cast
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,16 +54,41 @@ from starlette.formparsers import MultiPartException
 
 from newsbrief import __version__
 from newsbrief.errors import NewsbriefError, NoArticlesError, SettingsError
+from newsbrief.feed_briefs import (
+    FEED_STORIES,
+    EntryCache,
+    NamedStore,
+    entry_briefs,
+    named_sources,
+)
 from newsbrief.model import Article, Brief, Problem
 from newsbrief.pipeline import brief
-from newsbrief.render import to_dict
-from newsbrief.render.common import in_number_order
+from newsbrief.render import to_dict, to_html, to_markdown
+from newsbrief.render.common import (
+    changed_figures,
+    in_number_order,
+    update_heading,
+    update_line,
+)
 from newsbrief.render.feed_out import ATOM_MEDIA_TYPE, stories_to_atom
 from newsbrief.settings import Settings, WebSettings
-from newsbrief.store import parse_story_id
+from newsbrief.store import Store, parse_story_id
+from newsbrief.update import parse_since
 from newsbrief.web.cache import BriefCache, RenderedBrief
+from newsbrief.web.corrections import add_correction_routes, merged_redirect
 from newsbrief.web.guard import Guard
+from newsbrief.web.listing import (
+    DEFAULT_MIN_SOURCES,
+    DOWNLOADS,
+    SORTS,
+    StoryList,
+    coverage_line,
+    outlet_table,
+    split_download,
+    story_list,
+)
 from newsbrief.web.pool import BriefPool
+from newsbrief.web.updates import briefs_since, mark_visit, update_brief_since, visit_since
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
 from newsbrief.web.views import StoryRow, brief_view, plain
 
@@ -91,35 +129,42 @@ def asset_version() -> str:
 Limit = Annotated[int, Query(ge=1, le=500, description="stories per page")]
 Offset = Annotated[int, Query(ge=0, description="stories to skip")]
 Search = Annotated[str | None, Query(max_length=200, description="words in titles or text")]
+Sort = Annotated[Literal["newest", "size", "sources"],
+                 Query(description="newest update, largest or most sources first")]
+MinSources = Annotated[int | None, Query(ge=1, le=10_000, description="only stories from at "
+                                         "least this many sources")]
+Format = Annotated[Literal["md", "json", "html"] | None,
+                   Query(description="download the brief as Markdown, JSON or HTML")]
+Since = Annotated[str | None, Query(max_length=100, description="only what is new since this "
+                                   "time (ISO 8601, UTC when no zone is given)")]
+
+
+def _since_query(since: str | None) -> str:
+    return f"?{urlencode({'since': since})}" if since else ""
 
 
 class StoryStore(Protocol):
     """The part of ``newsbrief.store.Store`` the web layer reads (both stores have it)."""
 
     def stories(
-        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size"
+        self, limit: int = 50, offset: int = 0, query: str | None = None, order: str = "size",
+        min_sources: int = 0,
     ) -> Sequence[Any]: ...
 
     def articles(self, story_id: str) -> Sequence[Article]: ...
+
+    # issue 14: the stories list (web.listing)
+    def count_stories(self, query: str | None = None, min_sources: int = 0) -> int: ...
+
+    def story_sources(self, story_ids: Any) -> dict[int, list[tuple[str, str | None]]]: ...
 
 
 def story_rows(store: StoryStore, limit: int, offset: int, query: str | None) -> list[StoryRow]:
     """The stories page's rows, most recently updated story first.
 
-    The one place that knows the store's ``StoryInfo`` records.
+    ``web.listing.story_list`` reads the store's ``StoryInfo`` records.
     """
-    return [
-        StoryRow(
-            id=str(info.id),
-            label=info.headline or info.label or f"Story {info.id}",
-            terms=info.label if info.headline else "",
-            articles=info.size,
-            sources=info.sources,
-            first=info.first,
-            last=info.last,
-        )
-        for info in store.stories(limit=limit, offset=offset, query=query, order="recent")
-    ]
+    return story_list(store, limit, offset, query, "newest", 1, count_hidden=False).rows
 
 
 @cache
@@ -159,8 +204,9 @@ def _error_response(
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-def _page(result: Brief) -> bytes:
-    return render_page("story.html.j2", view=brief_view(result)).encode()
+def _page(result: Brief, coverage: str = "", downloads: str | None = None) -> bytes:
+    return render_page("story.html.j2", view=brief_view(result), coverage=coverage,
+                       downloads=downloads).encode()
 
 
 def _json(result: Brief) -> bytes:
@@ -256,11 +302,31 @@ def create_app(
             raise HTTPException(404, "no story store: start the server with --db FILE")
         return store
 
+    # correcting stories (web.corrections): the API, the story page's forms
+    correction_forms = add_correction_routes(app, need_store, briefs, render_page)
+
+    async def merged_or_raise(exc: HTTPException, key: str, prefix: str, query: str) -> Response:
+        """A merged-away story's id leads to the story it was merged into; else ``exc``."""
+        moved = await run_in_threadpool(merged_redirect, need_store(), key, prefix, query)
+        if exc.status_code != 404 or moved is None:
+            raise exc
+        return moved
+
+    entries = EntryCache()  # the feed's update briefs, by story id and size
+
+    def named(articles: Sequence[Article]) -> tuple[list[Article], str]:
+        """The articles with their outlets' names as sources; the coverage line."""
+        table = outlet_table(need_store())
+        return named_sources(articles, table), coverage_line(need_store(), articles)
+
     def make_brief(story_id: str, articles: tuple[Article, ...]) -> RenderedBrief:
         # As newsbrief.pipeline.brief_story does, from the articles the cache is keyed on.
-        result = brief(articles, settings=Settings(words=settings.words))
+        shown, coverage = named(articles)
+        result = brief(shown, settings=Settings(words=settings.words))
         result.story = story_id
-        return RenderedBrief(articles=articles, html=_page(result), json=_json(result))
+        return RenderedBrief(articles=articles, html=_page(result, coverage, story_id),
+                             json=_json(result), markdown=to_markdown(result).encode(),
+                             standalone=to_html([result]).encode())
 
     async def story_brief(story_id: str) -> RenderedBrief:
         async def load() -> tuple[Article, ...]:
@@ -271,25 +337,67 @@ def create_app(
 
         return await briefs.get(story_id, load, partial(make_brief, story_id))
 
-    async def rows(q: str | None, limit: int, offset: int) -> list[StoryRow]:
+    async def rows(q: str | None, limit: int, offset: int, sort: str = "newest",
+                   min_sources: int = 1) -> StoryList:
         query = q.strip() if q and q.strip() else None
-        return await run_in_threadpool(story_rows, need_store(), limit, offset, query)
+        return await run_in_threadpool(story_list, need_store(), limit, offset, query, sort,
+                                       min_sources)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def stories_page(q: Search = None, offset: Offset = 0) -> HTMLResponse:
-        found = None if store is None else await rows(q, settings.page_size, offset)
+    async def stories_page(q: Search = None, offset: Offset = 0, sort: Sort = "newest",
+                           min_sources: MinSources = None) -> HTMLResponse:
+        # the home page hides one-source stories; a search shows every match unless asked
+        default = 1 if q and q.strip() else DEFAULT_MIN_SOURCES
+        least = default if min_sources is None else min_sources
+        found = None if store is None else await rows(q, settings.page_size, offset, sort,
+                                                      least)
         html = render_page(
-            "stories.html.j2", stories=found, q=q or "", offset=offset,
-            page_size=settings.page_size,
+            "stories.html.j2", stories=None if found is None else found.rows, q=q or "",
+            offset=offset, page_size=settings.page_size, sort=sort, sorts=list(SORTS),
+            min_sources=least, hidden=0 if found is None else found.hidden,
         )
         return HTMLResponse(html)
 
+    async def download(key: str, fmt: str) -> Response:
+        """The brief as a file (issue 14): the cached renders, with a file name."""
+        rendered = await story_brief(key)  # 404 for no such story
+        body = {"md": rendered.markdown, "json": rendered.json,
+                "html": rendered.standalone}[fmt]
+        return Response(body, media_type=DOWNLOADS[fmt], headers={
+            "content-disposition": f'attachment; filename="story-{key}.{fmt}"'})
+
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def story_page(story_id: str) -> Response:
+    async def story_page(story_id: str, since: Since = None, format: Format = None) -> Response:
+        story_id, fmt = split_download(story_id, format)
         key = _story_key(story_id)
+        if fmt is not None:
+            if key != story_id:
+                return RedirectResponse(f"/stories/{key}.{fmt}", status_code=308)
+            return await download(key, fmt)
         if key != story_id:
-            return RedirectResponse(f"/stories/{key}", status_code=308)
-        return Response((await story_brief(key)).html, media_type="text/html")
+            return RedirectResponse(f"/stories/{key}{_since_query(since)}", status_code=308)
+        try:
+            rendered = await story_brief(key)  # 404 for no such story
+        except HTTPException as exc:
+            return await merged_or_raise(exc, key, "/stories", _since_query(since))
+        page = rendered.html
+        # what is new (newsbrief.web.updates): since ?since=, else since the last visit
+        when = (parse_since(since) if since else
+                await run_in_threadpool(visit_since, need_store(), key))
+        if when is not None:
+            with pool.reserve() as slot:
+                whole, update = await slot.run(briefs_since, NamedStore(need_store()), key,
+                                               when, settings.words)
+            page = render_page(
+                "story.html.j2", view=brief_view(whole), update=brief_view(update),
+                coverage=await run_in_threadpool(coverage_line, need_store(),
+                                                 rendered.articles), downloads=key,
+                update_title=update_heading(update) if since else "New since your last visit",
+                update_line=update_line(update), changed=changed_figures(update),
+            ).encode()
+        page = correction_forms(page, key, rendered.articles)
+        await run_in_threadpool(mark_visit, need_store(), key)
+        return Response(page, media_type="text/html")
 
     @app.get("/brief", response_class=HTMLResponse, include_in_schema=False)
     async def brief_form() -> HTMLResponse:
@@ -347,21 +455,34 @@ def create_app(
 
     @app.get("/api/stories", summary="List stories, newest first")
     async def api_stories(
-        q: Search = None, limit: Limit = 50, offset: Offset = 0
+        q: Search = None, limit: Limit = 50, offset: Offset = 0, sort: Sort = "newest",
+        min_sources: MinSources = None,
     ) -> dict[str, Any]:
-        found = await rows(q, limit, offset)
-        return {"stories": [r.to_dict() for r in found], "limit": limit, "offset": offset}
+        found = await rows(q, limit, offset, sort, min_sources or 1)
+        return {"stories": [r.to_dict() for r in found.rows], "limit": limit,
+                "offset": offset, "sort": sort, "min_sources": min_sources or 1,
+                "hidden": found.hidden}
 
     @app.get(
         "/api/stories/{story_id}",
         summary="A story's brief (schema newsbrief.brief/1)",
         responses={404: {"description": "no such story"}},
     )
-    async def api_story(story_id: str) -> Response:
+    async def api_story(story_id: str, since: Since = None) -> Response:
         key = _story_key(story_id)
         if key != story_id:
-            return RedirectResponse(f"/api/stories/{key}", status_code=308)
-        return Response((await story_brief(key)).json, media_type="application/json")
+            return RedirectResponse(f"/api/stories/{key}{_since_query(since)}", status_code=308)
+        try:
+            whole = (await story_brief(key)).json  # 404 for no such story
+        except HTTPException as exc:
+            return await merged_or_raise(exc, key, "/api/stories", _since_query(since))
+        if since:  # the update brief (schema: `update`); the read mark is left as it is
+            when = parse_since(since)
+            with pool.reserve() as slot:
+                update = await slot.run(update_brief_since, NamedStore(need_store()), key,
+                                        when, settings.words)
+            return Response(_json(update), media_type="application/json")
+        return Response(whole, media_type="application/json")
 
     @app.post(
         "/api/brief",
@@ -381,9 +502,13 @@ def create_app(
     async def atom_feed(request: Request) -> Response:
         # The most recently saved stories, entries newest update first; links to this host
         # (the Guard has refused hosts it does not serve).
-        found = await run_in_threadpool(need_store().stories, settings.page_size, 0, None,
-                                        "recent")
-        feed = stories_to_atom(found, str(request.base_url))
+        # Issue 14: each entry is the story's update brief (newsbrief.feed_briefs), for the
+        # FEED_STORIES most recently updated stories, cached by story id and size.
+        found = await run_in_threadpool(need_store().stories, FEED_STORIES, 0, None, "recent")
+        with pool.reserve() as slot:
+            contents = await slot.run(entry_briefs, cast(Store, need_store()), found,
+                                      Settings(words=settings.words), entries)
+        feed = stories_to_atom(found, str(request.base_url), contents=contents)
         return Response(feed.encode(), media_type=f"{ATOM_MEDIA_TYPE}; charset=utf-8")
 
     @app.get("/static/{name}", include_in_schema=False)

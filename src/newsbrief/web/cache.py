@@ -40,6 +40,10 @@ class RenderedBrief:
     articles: tuple[Article, ...]
     html: bytes
     json: bytes
+    markdown: bytes = b""
+    """The brief as Markdown (issue 14: the story page's downloads)."""
+    standalone: bytes = b""
+    """The brief as a standalone HTML file (``render.to_html``), for download."""
     checked: float = field(default_factory=time.monotonic)
     """When the store last confirmed ``articles`` (``time.monotonic``)."""
     nbytes: int = field(init=False)
@@ -47,7 +51,8 @@ class RenderedBrief:
     character: news is mostly ASCII)."""
 
     def __post_init__(self) -> None:
-        self.nbytes = len(self.html) + len(self.json) + sum(len(a.text) for a in self.articles)
+        self.nbytes = (len(self.html) + len(self.json) + len(self.markdown)
+                       + len(self.standalone) + sum(len(a.text) for a in self.articles))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,14 @@ class BriefCache:
             task = pending[1]
         # shield: a client that goes away must not cancel the work others wait for.
         return await asyncio.shield(task)
+
+    def stale(self, story_id: str) -> None:
+        """Ask the store again on the next ``get`` of this story, without waiting out
+        ``fresh_seconds``: its articles were just changed here (a user's correction)."""
+        entry = self._entries.get(story_id)
+        if entry is not None:
+            entry.checked = float("-inf")
+        self._failures.pop(story_id, None)
 
     def _put(self, story_id: str, entry: RenderedBrief) -> None:
         """Insert or refresh an entry as the most recent, then evict the oldest past the limits."""

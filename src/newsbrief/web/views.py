@@ -44,6 +44,19 @@ class StoryRow:
     last: datetime | None = None
     terms: str = ""
     """The story's key terms, when ``label`` is a headline."""
+    lede: str = ""
+    """The first sentence of its headline article (``newsbrief.lede``)."""
+    outlets: tuple[str, ...] = ()
+    """Its outlets' names (``outlets.OutletTable``), most articles first."""
+    updated: datetime | None = None
+    """When the store last changed the story (its newest arrival, or a correction)."""
+    coverage: str = ""
+    """Its outlets by kind: "3 outlets: 2 left, 1 right; US 2, UK 1"."""
+
+    @property
+    def updated_text(self) -> str:
+        """When it was updated, in words ("" when unknown)."""
+        return "" if self.updated is None else f"{self.updated:%d %b %Y %H:%M} UTC"
 
     @property
     def span(self) -> str:
@@ -63,6 +76,10 @@ class StoryRow:
             "sources": self.sources,
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
+            "lede": self.lede,
+            "outlets": list(self.outlets),
+            "coverage": self.coverage,
+            "updated": self.updated.isoformat() if self.updated else None,
         }
 
 
