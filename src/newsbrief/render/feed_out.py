@@ -53,6 +53,8 @@ class StoryRecord(Protocol):
     def label(self) -> str: ...
     @property
     def headline(self) -> str | None: ...
+    @property
+    def lede(self) -> str | None: ...
 
 
 class EntryContent(Protocol):
@@ -115,7 +117,8 @@ def story_records(
     records = []
     for s in stories:
         record: dict[str, Any] = {
-            "id": s.id, "title": story_title(s), "headline": s.headline, "label": s.label,
+            "id": s.id, "title": story_title(s), "headline": s.headline, "lede": s.lede,
+            "label": s.label,
             "articles": s.size, "sources": s.sources, "first": _iso(s.first),
             "last": _iso(s.last), "updated": _iso(updated(s)),
         }
