@@ -10,7 +10,7 @@ NAMES ?= --sources examples/seeds-sources.json
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[web,eval,stories,dev]'
+	$(PY) -m pip install -q -e '.[web,eval,stories,fetch,dev]'
 	touch $@
 
 setup: $(VENV)/.installed

@@ -15,9 +15,11 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install -e '.[web]'")
 
 from test_corrections import CLUSTERS, _first, _ids, _later, _truth
+from test_update import NEW, NEW_FACT
 from test_web_browser import Browser, Server, _only_loopback, browser, start_server
 
 from newsbrief.ingest import ingest_articles
+from newsbrief.readers import read_paths
 from newsbrief.store import SQLiteStore, open_store
 
 pytestmark = pytest.mark.browser
@@ -71,3 +73,43 @@ def test_merge_on_the_story_page_then_read_the_update(
     assert update.locator("p.meta").first.inner_text().startswith("4 new articles")
     assert page.locator("h2", has_text="The whole story").count() == 1
     _only_loopback(browser)
+
+
+def test_merge_then_read_what_the_new_article_says(
+    browser: Browser, story_dir: Path, tmp_path: Path
+) -> None:
+    """Real news text: a stray story merged in on the page, then a later report arrives and
+    the update brief tells its new facts, citing only it."""
+    with open_store(tmp_path / "s.db") as st:
+        ingest_articles(st, read_paths([story_dir]).articles)
+        ingest_articles(st, CLUSTERS[:1])  # another story, to merge in
+        big, small = sorted(st.stories(min_sources=1), key=lambda s: -s.size)
+        server = start_server(st)
+        try:
+            page = browser.page()
+            page.goto(f"{server.url}/stories/{big.id}")
+            page.fill("#merge-other", str(small.id))
+            page.click("#merge-button")
+            page.wait_for_url(f"{server.url}/stories/{big.id}")
+            assert st.story(small.id) is None and st.merged_into(small.id) == big.id
+            assert page.locator(".update").count() == 0
+            time.sleep(1.1)  # arrivals are to the second
+            ingest_articles(st, [NEW])
+            merged = st.story(big.id)
+            assert merged is not None and merged.size == big.size + small.size + 1
+            page.reload()
+            update = page.locator("section.update")
+            update.wait_for()
+            assert update.locator("h2").inner_text() == "New since your last visit"
+            sentences = update.locator("p.sentence").all_inner_texts()
+            assert any("21,000 homes" in t or NEW_FACT[:40] in t for t in sentences)
+            cited = {c.get_attribute("data-article") for c in update.locator("a.cite").all()}
+            assert cited
+            for article_id in cited:  # only the new report is cited
+                headline = page.locator(f"#source-{article_id} p.headline").inner_text()
+                assert headline == NEW.title
+            page.reload()
+            assert page.locator(".update").count() == 0  # read now
+            _only_loopback(browser)
+        finally:
+            server.stop()

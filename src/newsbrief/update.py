@@ -339,10 +339,22 @@ def brief_read(
             sid = store.merged_into(sid) or sid
         if sid is None or store.story(sid) is None:
             raise NoArticlesError(f"story {story}", "no such story in the store")
+        shown = list(store.arrivals(sid))  # what the brief reads, before it is made
         if since is None:
             result = brief_story(store, sid, settings=settings)
         else:
             when = store.last_read(sid) if since.strip() == LAST_READ else parse_since(since, now)
             result = story_update(store, sid, when, settings)
-        store.mark_read(sid, now)
+        read = read_up_to(store, sid, shown)
+        if read is not None:
+            store.mark_read(sid, read)
     return result
+
+
+def read_up_to(store: Store, story_id: int | str, shown: Iterable[str]) -> datetime | None:
+    """The read mark a reader earns by reading these articles of the story: the latest
+    arrival among them, not the clock, so an article that arrived while the brief was
+    being made (and is not in it) is still new next time. None when none is stored."""
+    arrived = store.arrivals(story_id)
+    times = [arrived[a] for a in shown if a in arrived]
+    return max(times) if times else None

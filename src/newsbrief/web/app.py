@@ -88,7 +88,13 @@ from newsbrief.web.listing import (
     story_list,
 )
 from newsbrief.web.pool import BriefPool
-from newsbrief.web.updates import briefs_since, mark_visit, update_brief_since, visit_since
+from newsbrief.web.updates import (
+    briefs_since,
+    mark_visit,
+    update_brief_since,
+    visible_articles,
+    visit_since,
+)
 from newsbrief.web.uploads import ACCEPTED_SUFFIXES, Upload, read_posted
 from newsbrief.web.views import StoryRow, brief_view, plain
 
@@ -376,6 +382,9 @@ def create_app(
             return await download(key, fmt)
         if key != story_id:
             return RedirectResponse(f"/stories/{key}{_since_query(since)}", status_code=308)
+        # the articles this visit reads, taken before the brief: one arriving meanwhile
+        # stays new for the next visit (update.read_up_to)
+        shown = await run_in_threadpool(visible_articles, need_store(), key)
         try:
             rendered = await story_brief(key)  # 404 for no such story
         except HTTPException as exc:
@@ -396,7 +405,7 @@ def create_app(
                 update_line=update_line(update), changed=changed_figures(update),
             ).encode()
         page = correction_forms(page, key, rendered.articles)
-        await run_in_threadpool(mark_visit, need_store(), key)
+        await run_in_threadpool(mark_visit, need_store(), key, shown)
         return Response(page, media_type="text/html")
 
     @app.get("/brief", response_class=HTMLResponse, include_in_schema=False)

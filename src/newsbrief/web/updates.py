@@ -8,16 +8,18 @@ program polling it is no reader). A store without read marks shows whole briefs 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from newsbrief.model import Brief
 from newsbrief.pipeline import brief_story
 from newsbrief.settings import Settings
 from newsbrief.store import Store
-from newsbrief.update import story_update
+from newsbrief.update import read_up_to, story_update
 
-__all__ = ["briefs_since", "has_marks", "mark_visit", "update_brief_since", "visit_since"]
+__all__ = ["briefs_since", "has_marks", "mark_visit", "update_brief_since", "visible_articles",
+           "visit_since"]
 
 _MARKS = ("arrivals", "last_read", "mark_read")
 
@@ -39,10 +41,18 @@ def visit_since(store: Any, story_id: str) -> datetime | None:
     return last if any(t > last for t in marks.arrivals(story_id).values()) else None
 
 
-def mark_visit(store: Any, story_id: str) -> None:
-    """Mark the story read now (a store without marks is left as it is)."""
+def visible_articles(store: Any, story_id: str) -> list[str]:
+    """The ids of the story's stored articles now (none for a store without marks)."""
+    return list(cast(Store, store).arrivals(story_id)) if has_marks(store) else []
+
+
+def mark_visit(store: Any, story_id: str, shown: Iterable[str]) -> None:
+    """Mark the story read up to the latest arrival among the articles shown
+    (``update.read_up_to``; a store without marks is left as it is)."""
     if has_marks(store):
-        cast(Store, store).mark_read(story_id, datetime.now(tz=UTC))
+        read = read_up_to(cast(Store, store), story_id, shown)
+        if read is not None:
+            cast(Store, store).mark_read(story_id, read)
 
 
 def update_brief_since(store: Any, story_id: str, since: datetime, words: int) -> Brief:
