@@ -35,7 +35,7 @@ from newsbrief.story_features import content_hash
 from newsbrief.summarize import summarize
 from newsbrief.timeline import timeline_and_conflicts
 
-__all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "prepare"]
+__all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "prepare", "stored_story"]
 
 
 def _with_ids(articles: Sequence[Article]) -> list[Article]:
@@ -264,9 +264,11 @@ def _input_stories(
     return stories
 
 
-def brief_story(store: Store, story_id: int | str, settings: Settings | None = None) -> Brief:
-    """The brief of one stored story, with everything ``brief`` gives (articles not in
-    English left out, with a note)."""
+def stored_story(
+    store: Store, story_id: int | str
+) -> tuple[int | str, list[Article], list[Problem]]:
+    """A stored story's id (where a user merged it, the story it went into), its articles
+    in English and notes on those left out; ``NoArticlesError`` when there are none."""
     stored = store.articles(story_id)
     merged_into = None if stored else store.merged_into(story_id)
     if merged_into is not None:  # a story a user merged into another: that one (corrections)
@@ -277,6 +279,13 @@ def brief_story(store: Store, story_id: int | str, settings: Settings | None = N
     if not articles:
         detail = "; ".join(str(p) for p in notes)
         raise NoArticlesError(f"story {story_id}", f"no article in English ({detail})")
+    return story_id, articles, notes
+
+
+def brief_story(store: Store, story_id: int | str, settings: Settings | None = None) -> Brief:
+    """The brief of one stored story, with everything ``brief`` gives (articles not in
+    English left out, with a note)."""
+    story_id, articles, notes = stored_story(store, story_id)
     result = brief(articles, settings=settings, problems=notes)
     result.story = str(parse_story_id(story_id))
     return result

@@ -35,7 +35,6 @@ from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
 from newsbrief.figures import Quantity
 from newsbrief.headline import choose_headline
-from newsbrief.language import english_only
 from newsbrief.model import (
     Article,
     Brief,
@@ -46,7 +45,7 @@ from newsbrief.model import (
     Sentence,
     Update,
 )
-from newsbrief.pipeline import brief, brief_story, prepare
+from newsbrief.pipeline import brief, brief_story, prepare, stored_story
 from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.settings import Settings
 from newsbrief.store import Store, open_store, parse_story_id
@@ -264,19 +263,13 @@ def split_by_arrival(
 
 
 def story_update(
-    store: Store, story_id: int, since: datetime | None, settings: Settings | None = None
+    store: Store, story_id: int | str, since: datetime | None, settings: Settings | None = None
 ) -> Brief:
     """The update brief of a stored story: what its articles that arrived after ``since``
     say that the earlier ones did not (``update_brief``); with ``since=None`` the whole
     brief. Articles not in English are left out, with a note. Raises ``NoArticlesError``
     for a story that is not stored."""
-    stored = store.articles(story_id)
-    if not stored:
-        raise NoArticlesError(f"story {story_id}", "no such story in the store")
-    articles, notes = english_only(stored)
-    if not articles:
-        detail = "; ".join(str(p) for p in notes)
-        raise NoArticlesError(f"story {story_id}", f"no article in English ({detail})")
+    story_id, articles, notes = stored_story(store, story_id)
     if since is None:
         result = brief(articles, settings=settings, problems=notes)
     else:
