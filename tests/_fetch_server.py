@@ -22,12 +22,16 @@ STORY = Path(__file__).resolve().parent / "fixtures" / "story"
 
 @dataclass
 class Reply:
-    """One answer: status, body, headers, and a delay before it is sent."""
+    """One answer: status, body, headers, and a delay before it is sent; ``chunked``
+    sends the body chunked (no Content-Length), ``trickle`` seconds apart one byte a
+    chunk when set."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    chunked: bool = False
+    trickle: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,24 @@ class _Handler(BaseHTTPRequestHandler):
         if r.delay:
             time.sleep(r.delay)
         try:
+            if r.chunked or r.trickle:
+                self.protocol_version = "HTTP/1.1"
             self.send_response(r.status)
             for k, v in r.headers.items():
                 self.send_header(k, v)
+            if r.chunked or r.trickle:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                step = 1 if r.trickle else 16_384
+                for i in range(0, len(r.body), step):
+                    part = r.body[i:i + step]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                    self.wfile.flush()
+                    if r.trickle:
+                        time.sleep(r.trickle)
+                self.wfile.write(b"0\r\n\r\n")
+                return
             if "Content-Length" not in r.headers:
                 self.send_header("Content-Length", str(len(r.body)))
             self.end_headers()

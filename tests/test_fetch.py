@@ -398,3 +398,90 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now) == 0.0
     assert retry_after("soon", now) is None and retry_after(None) is None
     assert parse_content_type('text/HTML; Charset="ISO-8859-1"') == ("text/html", "iso-8859-1")
+
+
+# -- review fixes: bounded bodies, deadlines, canonicals, retries, robots ---------------
+
+
+def test_gzip_bomb_and_stacked_encodings_are_refused(site: Site, store: Store) -> None:
+    import gzip
+
+    bomb = gzip.compress(b"<html><body>" + b"a" * 2_000_000 + b"</body></html>")
+    headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    site.serve("/bomb", Reply(200, bomb, headers))
+    twice = gzip.compress(gzip.compress(html_page("Twice", KESTREL).encode()))
+    site.serve("/twice", Reply(200, twice, {**headers, "Content-Encoding": "gzip, gzip"}))
+    site.serve("/br", Reply(200, b"xx", {**headers, "Content-Encoding": "br"}))
+    settings = FetchSettings(delay=0.02, max_bytes=50_000)
+    report = fetch_urls(store, [site.url(p) for p in ("/bomb", "/twice", "/br")], settings)
+    assert len(bomb) < 50_000
+    assert sorted(_names(report)) == ["too-large", "unsupported-encoding",
+                                      "unsupported-encoding"]
+
+
+def test_a_trickled_body_times_out_within_the_deadline(site: Site, store: Store) -> None:
+    import time
+
+    body = html_page("Slow drip", KESTREL).encode()
+    site.serve("/drip", Reply(200, body, {"Content-Type": "text/html"}, trickle=0.2))
+    started = time.monotonic()
+    report = fetch_urls(store, [site.url("/drip")], FetchSettings(delay=0.02, timeout=0.5))
+    assert _names(report) == ["timeout"] and time.monotonic() - started < 1.5
+
+
+def test_chunked_bodies_are_read_and_oversized_ones_refused(site: Site, store: Store) -> None:
+    ok = html_page("Chunked", KESTREL).encode()
+    site.serve("/chunked", Reply(200, ok, {"Content-Type": "text/html"}, chunked=True))
+    big = html_page("Big", KESTREL * 40).encode()
+    site.serve("/big", Reply(200, big, {"Content-Type": "text/html"}, chunked=True))
+    report = fetch_urls(store, [site.url("/chunked"), site.url("/big")],
+                        FetchSettings(delay=0.02, max_bytes=20_000))
+    assert report.pages == 1 and _names(report) == ["too-large"]
+    assert "content-length" not in site.hits("/big")[0].headers  # nothing told it the size
+
+
+def test_a_canonical_on_another_host_is_ignored() -> None:
+    page = '<head><link rel="canonical" href="https://evil.example/a"></head>'
+    assert canonical_url(page, "https://news.example/x") == "https://news.example/x"
+    og = '<head><meta property="og:url" content="https://other.example/b"></head>'
+    assert canonical_url(og, "https://news.example/y") == "https://news.example/y"
+    www = '<head><link rel="canonical" href="https://www.news.example/c"></head>'
+    assert canonical_url(www, "https://news.example/z") == "https://www.news.example/c"
+
+
+def test_a_page_that_failed_is_tried_again_and_stored_when_it_works(
+    site: Site, store: Store, tmp_path: Path
+) -> None:
+    summary = " ".join(COURIER[:3])
+    site.serve("/later", Reply(503, b"busy"), Reply(503, b"busy"),
+               html_reply(html_page("Later", KESTREL)))
+    site.serve("/feed.xml", Reply(200, rss([("Later", site.url("/later"), summary, DATE)]),
+                                  {"Content-Type": "application/rss+xml"}))
+    lst = tmp_path / "feeds.txt"
+    lst.write_text(site.url("/feed.xml") + "\n")
+    settings = FetchSettings(delay=0.02, retries=0, backoff=0.01)
+    first = watch(store, lst, settings)
+    assert first.summaries == 1
+    second = watch(store, lst, settings)  # still failing: the summary is not stored twice
+    assert second.summaries == 0 and second.known == 1 and store.counts()[1] == 1
+    third = watch(store, lst, settings)
+    assert third.pages == 1 and len(site.hits("/later")) == 3
+    page = store.page(site.url("/later"))
+    assert page is not None and page.error is None and page.article_id is not None
+    texts = [a.text for s in store.stories() for a in store.articles(s.id)]
+    assert any("boil" in t for t in texts) and len(texts) == 2
+    watch(store, lst, settings)
+    assert len(site.hits("/later")) == 3  # stored: not fetched again
+
+
+def test_robots_txt_unreachable_disallows_and_missing_allows(site: Site, store: Store) -> None:
+    site.serve("/robots.txt", Reply(503, b"down"))
+    _page(site, "/p", KESTREL)
+    report = fetch_urls(store, [site.url("/p")], FetchSettings(delay=0.02, retries=0))
+    assert _names(report) == ["robots-unreachable"] and not site.hits("/p")
+    site.serve("/robots.txt", Reply(429, b"slow"))
+    assert _names(fetch_urls(store, [site.url("/p")], FAST)) == ["robots-unreachable"]
+    site.serve("/robots.txt", Reply(403, b"no"))
+    assert fetch_urls(store, [site.url("/p")], FAST).pages == 1
+    dead = fetch_urls(MemoryStore(), ["http://127.0.0.1:9/x"], FAST)
+    assert _names(dead) == ["robots-unreachable"]

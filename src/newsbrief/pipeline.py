@@ -35,7 +35,8 @@ from newsbrief.story_features import content_hash
 from newsbrief.summarize import summarize
 from newsbrief.timeline import timeline_and_conflicts
 
-__all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "prepare", "stored_story"]
+__all__ = ["Settings", "brief", "brief_paths", "brief_stored", "brief_story", "prepare",
+           "stored_story"]
 
 
 def _with_ids(articles: Sequence[Article]) -> list[Article]:

@@ -7,14 +7,15 @@ One ``Client.get`` goes::
          (longer when robots.txt asks, up to max_crawl_delay)
       -> a free slot (``concurrency`` requests in flight, all hosts together)
       -> GET, with If-None-Match / If-Modified-Since when validators are given,
-         Accept-Encoding gzip (undone by httpx)
+         Accept-Encoding gzip, deflate (undone here, one layer only, never past max_bytes)
       -> a redirect is followed by hand, each hop a request of its own (robots, turn);
          a loop, or more than max_redirects, is a problem
       -> 429 and 5xx are tried again after Retry-After (or ``backoff``, doubled),
          at most ``retries`` times; the wait is the host's next turn, so no other
          request to that host jumps it
       -> the content type is checked from the header before the body is read, and the
-         body is read to ``max_bytes`` at most
+         body is read raw and unpacked to ``max_bytes`` at most, within one deadline
+         (``timeout``) for the whole response
 
 Every failure is a ``FetchError`` with a name (``problems.NAMES``).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +44,9 @@ __all__ = ["Client", "Response"]
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES = 512_000
 """Google reads the first 500 KiB of a robots.txt; so does newsbrief."""
+_UNPACK = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS,
+           "deflate": zlib.MAX_WBITS}
+"""The Content-Encodings read (one layer at most): zlib's wbits for each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,9 @@ class _Host:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
     robots: Any = None
     robots_read: bool = False
+    robots_error: str | None = None
+    """Why robots.txt could not be had (5xx, 429, timeout, no connection): then nothing
+    is fetched from the host while this client lives (RFC 9309 section 2.3.1.4)."""
     crawl_delay: float = 0.0
 
 
@@ -218,35 +226,89 @@ class Client:
         host = self._host(url)
         with host.robots_lock:
             if not host.robots_read:
-                host.robots = self._read_robots(host, host_of(url) + "/robots.txt")
+                try:
+                    host.robots = self._read_robots(host, host_of(url) + "/robots.txt")
+                except FetchError as exc:
+                    host.robots_error = exc.detail
                 host.robots_read = True
                 if host.robots is not None:
                     delay = host.robots.crawl_delay(self.settings.user_agent)
                     if delay:
                         host.crawl_delay = min(float(delay), self.settings.max_crawl_delay)
+        if host.robots_error is not None:
+            raise FetchError(origin, "robots-unreachable", f"{host_of(url)}/robots.txt: "
+                             f"{host.robots_error}; nothing is fetched from the host")
         if host.robots is not None and not host.robots.can_fetch(url, self.settings.user_agent):
             raise FetchError(origin, "robots-disallowed", f"{host_of(url)}/robots.txt "
                              f"disallows {url} for {self.settings.user_agent}")
 
     def _read_robots(self, host: _Host, robots_url: str) -> Any:
-        """The parsed robots.txt, or None (everything allowed) when there is none (4xx)
-        or it cannot be had (5xx, timeout): most crawlers go on then, and so does this."""
+        """The parsed robots.txt, or None (everything allowed) when there is none (4xx
+        other than 429). Raises ``FetchError`` when it cannot be had (5xx, 429, timeout,
+        no connection, a body that cannot be unpacked): RFC 9309 says disallow all then."""
         protego: Any = require("protego", "fetch", "reading robots.txt")
         httpx = self._httpx
+        deadline = time.monotonic() + self.settings.timeout
         try:
             with self._turn(host), self._http.stream(
                 "GET", robots_url, follow_redirects=True
             ) as r:
-                if r.status_code != 200:
+                status = int(r.status_code)
+                if status == 429 or status >= 500:
+                    raise FetchError(robots_url, "server-error", f"HTTP {status}", status)
+                if status != 200:
                     return None
-                body = b""
-                for chunk in r.iter_bytes():
-                    body += chunk
-                    if len(body) >= _ROBOTS_MAX_BYTES:
-                        break
-        except (httpx.HTTPError, httpx.InvalidURL):
-            return None
-        return protego.Protego.parse(body[:_ROBOTS_MAX_BYTES].decode("utf-8", "replace"))
+                body = self._read(robots_url, robots_url, r, _ROBOTS_MAX_BYTES, deadline,
+                                  truncate=True)
+        except httpx.TimeoutException:
+            raise FetchError(robots_url, "timeout", f"no answer within "
+                             f"{self.settings.timeout:g} s") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise FetchError(robots_url, "connection-failed",
+                             f"{type(exc).__name__} {exc}".strip()) from None
+        return protego.Protego.parse(body.decode("utf-8", "replace"))
+
+    def _read(self, origin: str, url: str, r: Any, limit: int, deadline: float,
+              truncate: bool = False) -> bytes:
+        """The body of ``r``, read raw and unpacked (one gzip or deflate layer at most),
+        never more than ``limit`` bytes held: over it, ``too-large`` (or, ``truncate``,
+        the first ``limit`` bytes). Past ``deadline`` (monotonic), ``timeout``."""
+        status = int(r.status_code)
+        layers = [e.strip().lower() for e in r.headers.get("content-encoding", "").split(",")]
+        layers = [e for e in layers if e and e != "identity"]
+        if len(layers) > 1 or (layers and layers[0] not in _UNPACK):
+            raise FetchError(origin, "unsupported-encoding", f"{url} is sent with "
+                             f"Content-Encoding {', '.join(layers)}; only one gzip or "
+                             f"deflate layer is read", status)
+        unpack = zlib.decompressobj(_UNPACK[layers[0]]) if layers else None
+        raw_deflate = False
+        body = bytearray()
+        try:
+            for chunk in r.iter_raw():
+                if time.monotonic() > deadline:
+                    raise FetchError(origin, "timeout", f"{url} was not read within "
+                                     f"{self.settings.timeout:g} s", status)
+                if unpack is None:
+                    body += chunk[: limit + 1 - len(body)]
+                else:
+                    try:
+                        body += unpack.decompress(chunk, limit + 1 - len(body))
+                    except zlib.error:
+                        if body or raw_deflate or layers[0] != "deflate":
+                            raise
+                        # "deflate" sent as a raw stream, without its zlib header
+                        raw_deflate = True
+                        unpack = zlib.decompressobj(-zlib.MAX_WBITS)
+                        body += unpack.decompress(chunk, limit + 1 - len(body))
+                if len(body) > limit:
+                    if truncate:
+                        return bytes(body[:limit])
+                    raise FetchError(origin, "too-large", f"{url} is over max_bytes "
+                                     f"{limit} bytes", status)
+        except zlib.error as exc:
+            raise FetchError(origin, "connection-failed",
+                             f"the body of {url} could not be unpacked ({exc})") from None
+        return bytes(body)
 
     # -- one request and its retries ----------------------------------------------
 
@@ -283,7 +345,8 @@ class Client:
         s = self.settings
         try:
             with self._turn(host), self._http.stream("GET", url, headers=headers) as r:
-                return self._answer(origin, url, r, accept)
+                deadline = time.monotonic() + s.timeout
+                return self._answer(origin, url, r, accept, deadline)
         except httpx.TimeoutException:
             raise FetchError(origin, "timeout", f"no answer from {url} within "
                              f"{s.timeout:g} s") from None
@@ -297,7 +360,8 @@ class Client:
                              f"{url}: {type(exc).__name__} {exc}".strip()) from None
 
     def _answer(
-        self, origin: str, url: str, r: Any, accept: Callable[[str | None], bool]
+        self, origin: str, url: str, r: Any, accept: Callable[[str | None], bool],
+        deadline: float,
     ) -> Response | str | _Retry:
         status = int(r.status_code)
         s = self.settings
@@ -324,10 +388,5 @@ class Client:
         if length.isdigit() and int(length) > s.max_bytes:
             raise FetchError(origin, "too-large", f"{url} is {int(length)} bytes, over "
                              f"max_bytes {s.max_bytes}", status)
-        body = bytearray()
-        for chunk in r.iter_bytes():
-            body += chunk
-            if len(body) > s.max_bytes:
-                raise FetchError(origin, "too-large", f"{url} is over max_bytes "
-                                 f"{s.max_bytes} bytes", status)
-        return Response(url, status, bytes(body), media, charset, etag, modified)
+        body = self._read(origin, url, r, s.max_bytes, deadline)
+        return Response(url, status, body, media, charset, etag, modified)

@@ -15,7 +15,9 @@ __all__ = ["NAMES", "FetchError"]
 NAMES = {
     "invalid-url": "not an http:// or https:// URL",
     "robots-disallowed": "the site's robots.txt forbids fetching it",
-    "timeout": "no connection or no data within the timeout",
+    "robots-unreachable": ("the site's robots.txt could not be had (5xx, 429, timeout, no "
+                           "connection): nothing is fetched from the host this pass"),
+    "timeout": "no connection, no data, or not the whole body within the timeout",
     "connection-failed": "the host could not be reached (DNS, refused, reset, TLS)",
     "http-error": "the server answered with a 4xx status",
     "server-error": "the server answered 5xx, also after the retries",
@@ -24,6 +26,7 @@ NAMES = {
     "too-many-redirects": "more redirects than max_redirects",
     "redirect-loop": "a redirect led back to a URL already visited",
     "too-large": "the body is over max_bytes",
+    "unsupported-encoding": "a Content-Encoding other than one gzip or deflate layer",
     "wrong-content-type": "neither an HTML page nor a feed (a PDF, an image, ...)",
     "not-a-feed": "a feed URL whose body is no RSS or Atom",
     "no-article-text": "the page holds no article text that trafilatura could find",

@@ -19,6 +19,7 @@ or page (``problems.NAMES``); the rest goes on.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +49,23 @@ _Work = tuple[str, FeedItem | None, Response | FetchError | None]
 """A page to fetch: its URL, its feed item, and its answer when it was fetched already."""
 SUMMARY_MARK = " (feed summary)"
 """Appended to the origin of an article stored from its feed's summary."""
+PAGE_TRIES = 5
+"""Passes that try an item's page when its feed summary was stored instead."""
+_TRIES = re.compile(r" \(tries (\d+)\)$")
+
+
+def _tries(error: str | None) -> int:
+    """How many times a page whose summary was stored has been tried (from its error)."""
+    found = _TRIES.search(error or "")
+    return int(found.group(1)) if found else 1
+
+
+def _retry(page: PageState | None) -> bool:
+    """The item's page is to be fetched: never tried, failed, or stood in for by the
+    feed's summary fewer than ``PAGE_TRIES`` times."""
+    return page is None or page.article_id is None or (
+        page.error is not None and not page.error.startswith("rejected")
+        and _tries(page.error) < PAGE_TRIES)
 
 
 @dataclass(slots=True)
@@ -165,7 +183,7 @@ class _Pass:
             return []
         items = parsed.items[: self.client.settings.max_items]
         fresh = [i for i in items if self.store.page(i.url) is None]
-        new = [i for i in items if (p := self.store.page(i.url)) is None or p.article_id is None]
+        new = [i for i in items if _retry(self.store.page(i.url))]
         with self._lock:
             self.report.feeds += 1
             self.report.problems.extend(parsed.problems)
@@ -184,6 +202,7 @@ class _Pass:
         """Fetch and extract one page (thread-safe: reads the store, writes nothing);
         ``response`` is its answer (or failure) when it was fetched already."""
         previous = self.store.page(url) if item is None else None
+        stored = self.store.page(url) if item is not None else None
         try:
             if isinstance(response, FetchError):
                 raise response
@@ -195,6 +214,14 @@ class _Pass:
                 response, url, item.title if item else None, item.published if item else None)
         except FetchError as exc:
             state = PageState(url, _now(), status=exc.status, error=exc.problem)
+            if stored is not None and stored.article_id is not None:
+                # the summary is stored already: only the tries are counted
+                tries = _tries(stored.error) + 1
+                return _Outcome("known", replace(
+                    state, article_id=stored.article_id,
+                    error=f"{exc.problem} (tries {tries})"),
+                    note=Problem(url, f"{exc.problem}; still the feed's summary "
+                                      f"(try {tries} of {PAGE_TRIES})", fatal=False))
             if item is None or item.summary is None:
                 return _Outcome("failed", state, problem=exc.as_problem())
             return _Outcome(

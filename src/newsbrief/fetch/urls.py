@@ -54,7 +54,9 @@ def host_of(url: str) -> str:
 def canonical_url(html: str, page_url: str) -> str:
     """The page's own name for itself: ``link rel=canonical``, else ``og:url``, else the
     URL it was fetched from (after redirects), resolved and normalised. A canonical
-    that is not http(s) (or not a URL) is ignored."""
+    that is not http(s) (or not a URL), or that names another host than the one that
+    answered (``www.`` aside), is ignored: a page cannot rename itself onto another
+    site."""
     import lxml.html
 
     try:
@@ -72,7 +74,15 @@ def canonical_url(html: str, page_url: str) -> str:
         found += root.xpath("//meta[@property='og:url' or @name='og:url']/@content")
     for href in found:
         try:
-            return normalize_url(urljoin(page_url, str(href).strip()))
+            url = normalize_url(urljoin(page_url, str(href).strip()))
         except ValueError:
             continue
+        if _site(url) == _site(page_url):
+            return url
     return normalize_url(page_url)
+
+
+def _site(url: str) -> str:
+    """The host of ``url`` in lower case, without a leading ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
