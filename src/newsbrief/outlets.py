@@ -63,19 +63,28 @@ class Outlet:
     lean: str | None = None
 
 
+def site_of(url: str) -> str | None:
+    """The host of a URL, lower case, without port, credentials, a final dot or a leading
+    ``www.`` (``https://www.example.co.uk:8080/x`` -> ``example.co.uk``); None when it has
+    none. The one place a URL becomes a site: readers name sources by it, fetch compares
+    canonical URLs by it, the sources table matches by it."""
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    host = (host or "").rstrip(".").lower()
+    return (host[4:] if host.startswith("www.") else host) or None
+
+
 def domain_of(url: str | None) -> str | None:
-    """The host of an http(s) URL, lower case, without ``www.``; None for anything else."""
+    """The site of an http(s) URL (``site_of``); None for anything else."""
     if not url:
         return None
     try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
+        scheme = urlsplit(url.strip()).scheme
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not host:
-        return None
-    host = host.rstrip(".").lower()
-    return host[4:] if host.startswith("www.") else host
+    return site_of(url) if scheme in ("http", "https") else None
 
 
 def _norm_domain(value: str) -> str:

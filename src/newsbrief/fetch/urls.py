@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
+from newsbrief.outlets import site_of
+
 __all__ = ["canonical_url", "host_of", "normalize_url"]
 
 TRACKING = re.compile(
@@ -83,6 +85,5 @@ def canonical_url(html: str, page_url: str) -> str:
 
 
 def _site(url: str) -> str:
-    """The host of ``url`` in lower case, without a leading ``www.``."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    """The site of ``url`` (``outlets.site_of``), "" when it has none."""
+    return site_of(url) or ""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlparse
+
+from newsbrief.outlets import site_of
 
 
 def source_from_url(url: str) -> str:
-    """``https://www.example.co.uk/x`` -> ``example.co.uk``."""
-    host = urlparse(url).netloc.lower().split("@")[-1].split(":")[0]
-    return host.removeprefix("www.") or url
+    """``https://www.example.co.uk/x`` -> ``example.co.uk`` (``outlets.site_of``); the URL
+    itself when it names no host."""
+    return site_of(url) or url
 
 
 def _utc(moment: datetime | None) -> datetime | None:
