@@ -27,8 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import scipy.sparse as sp
+
 from newsbrief.agreement import (
     MODEL_LENGTH_RATIO,
+    Facts,
     Quantity,
     carries_probability,
     conflicts,
@@ -41,7 +44,8 @@ from newsbrief.settings import Weights
 from newsbrief.text import UnionFind, spelled_alike, stemmed_terms, stop_words
 from newsbrief.vectors import TfidfVectorizer
 
-__all__ = ["find_conflicts", "find_spelling_conflicts", "find_story_conflicts"]
+__all__ = ["fact_report", "figure_heading", "figure_sentences", "find_conflicts",
+           "find_spelling_conflicts", "find_story_conflicts"]
 
 _OTHER_EVENT = re.compile(
     r"\b(?:separate|separately|another|earlier|previous|previously|prior|similar|also|"
@@ -56,13 +60,15 @@ _WHAT = {"$": "amount ($)", "£": "amount (£)", "€": "amount (€)", "¥": "a
          "percent": "percent"}
 
 
-def _what(q: Quantity) -> str:
+def figure_heading(q: Quantity) -> str:
+    """What a figure counts, as a disagreement's heading says it."""
     if q.kind.startswith("count:"):
         return q.noun or q.kind.removeprefix("count:")
     return _WHAT.get(q.kind, q.kind)
 
 
-def _report(q: Quantity, s: Sentence | BriefSentence) -> FactReport:
+def fact_report(q: Quantity, s: Sentence | BriefSentence) -> FactReport:
+    """Where a sentence gives the figure ``q``, as a disagreement reports it."""
     sentence = s.sentence if isinstance(s, BriefSentence) else s
     return FactReport(q.text, q.value, sentence.article_id, sentence.id,
                       sentence.start + q.start, sentence.start + q.end, sentence.text)
@@ -79,7 +85,7 @@ def _agreeing(value: Quantity, supports: Sequence[Support],
         same = [q for q in facts(other.text).quantities
                 if q.kind == value.kind and same_value(q, value)]
         if same:
-            out.append(_report(same[0], other))
+            out.append(fact_report(same[0], other))
     return out
 
 
@@ -103,13 +109,13 @@ def _sentence_conflicts(
                 best[key] = (sup.agreement, mine, their, other)
     kinds: dict[str, list[FactReport]] = {}
     for (kind, _), (_, mine, their, other) in sorted(best.items(), key=lambda kv: kv[0]):
-        reports = kinds.setdefault(kind, [_report(mine, bs),
+        reports = kinds.setdefault(kind, [fact_report(mine, bs),
                                           *_agreeing(mine, bs.support, by_id)])
-        reports.append(_report(their, other))
+        reports.append(fact_report(their, other))
     out = []
     for kind, reports in kinds.items():
         mine = next(q for q in own.quantities if q.kind == kind)
-        out.append(FactConflict(_what(mine), tuple(reports)))
+        out.append(FactConflict(figure_heading(mine), tuple(reports)))
     return out
 
 
@@ -155,6 +161,26 @@ MAX_FIGURE_SENTENCES = 3000
 stays bounded whatever the input."""
 
 
+def figure_sentences(
+    sentences: Sequence[Sentence],
+) -> tuple[list[tuple[Sentence, Facts]], sp.csr_matrix | None]:
+    """The sentences that give a figure (at most ``MAX_FIGURE_SENTENCES``) with their facts,
+    and the TF-IDF cosines between them (stemmed terms, sublinear tf); no cosines when
+    there are fewer than two, or no terms. What the story's disagreements of fact and an
+    update's changed figures both look for neighbours in."""
+    found = [(s, facts(s.text)) for s in sentences]
+    found = [(s, f) for s, f in found if any(q.kind for q in f.quantities)]
+    found = found[:MAX_FIGURE_SENTENCES]
+    if len(found) < 2:
+        return found, None
+    try:
+        matrix = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_terms).fit_transform(
+            [s.text for s, _ in found])
+    except ValueError:  # no term at all
+        return found, None
+    return found, (matrix @ matrix.T).tocsr()
+
+
 def find_story_conflicts(
     sentences: Sequence[Sentence],
     source_groups: Sequence[Sequence[str]],
@@ -167,17 +193,9 @@ def find_story_conflicts(
     group_of = {a: g for g, group in enumerate(source_groups) for a in group}
     if len(set(group_of.values())) < 2:
         return []
-    found = [(s, facts(s.text)) for s in sentences if not _OTHER_EVENT.search(s.text)]
-    found = [(s, f) for s, f in found if any(q.kind for q in f.quantities)]
-    found = found[:MAX_FIGURE_SENTENCES]
-    if len(found) < 2:
+    found, sims = figure_sentences([s for s in sentences if not _OTHER_EVENT.search(s.text)])
+    if sims is None:
         return []
-    try:
-        matrix = TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_terms).fit_transform(
-            [s.text for s, _ in found])
-    except ValueError:
-        return []
-    sims = (matrix @ matrix.T).tocsr()
     pairs: dict[tuple[int, int], float] = {}
     for i in range(len(found)):
         row = sims.getrow(i)
@@ -212,7 +230,8 @@ def find_story_conflicts(
         if p < weights.conflict_threshold:
             continue  # (the figures' neighbouring words alone find mostly other things)
         for mine, their in conflicts(fi, fj):
-            out.append(FactConflict(_what(mine), (_report(mine, si), _report(their, sj))))
+            out.append(FactConflict(figure_heading(mine),
+                                    (fact_report(mine, si), fact_report(their, sj))))
     merged = _merge(out)
     order = {s.id: n for n, s in enumerate(sentences)}
     merged.sort(key=lambda c: min(order.get(r.sentence_id, 0) for r in c.reports))

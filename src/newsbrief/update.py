@@ -29,8 +29,15 @@ from pathlib import Path
 
 from newsbrief.account import tell
 from newsbrief.additions import source_additions
-from newsbrief.agreement import conflicts, facts
-from newsbrief.conflicts import find_conflicts, find_spelling_conflicts, find_story_conflicts
+from newsbrief.agreement import conflicts
+from newsbrief.conflicts import (
+    fact_report,
+    figure_heading,
+    figure_sentences,
+    find_conflicts,
+    find_spelling_conflicts,
+    find_story_conflicts,
+)
 from newsbrief.disputes import find_disputes
 from newsbrief.errors import NoArticlesError, SettingsError
 from newsbrief.figures import Quantity
@@ -40,7 +47,6 @@ from newsbrief.model import (
     Brief,
     BriefSentence,
     FactConflict,
-    FactReport,
     Problem,
     Sentence,
     Update,
@@ -50,9 +56,7 @@ from newsbrief.quotes import find_attributions, group_quotes
 from newsbrief.settings import Settings
 from newsbrief.store import Store, open_store, parse_story_id
 from newsbrief.summarize import summarize
-from newsbrief.text import stemmed_terms
 from newsbrief.timeline import timeline_and_conflicts
-from newsbrief.vectors import TfidfVectorizer, l2_normalize
 
 __all__ = [
     "CHANGED_SIMILARITY",
@@ -144,8 +148,6 @@ kind to be one figure that changed. Chosen, not fitted: twice ``Weights.cite_thr
 (the floor of a citation candidate), so the two share more than the figure's noun; the
 agreement model cannot decide it, as it reads a different figure as a different fact.
 A changed figure is listed, never cited as the summary's content."""
-MAX_FIGURE_SENTENCES = 2000
-"""Most sentences with a figure that ``changed_figures`` compares (a bound on its pairs)."""
 
 
 def changed_figures(
@@ -155,18 +157,15 @@ def changed_figures(
     tell of the same thing (TF-IDF cosine at least ``CHANGED_SIMILARITY``) with no value in
     common for a figure of one kind ("about 14,000 homes", "about 21,000 homes"). Unlike
     ``conflicts.find_story_conflicts`` the dates may differ: a toll that rose between two
-    days is what an update reports. Each new sentence's figure is paired with its closest
-    earlier sentence; the new value is reported first."""
-    found = [(s, facts(s.text)) for s in sentences
-             if s.article_id in new or s.article_id in earlier]
-    found = [(s, f) for s, f in found if any(q.kind for q in f.quantities)]
-    found = found[:MAX_FIGURE_SENTENCES]
-    if not any(s.article_id in new for s, _ in found) or not any(
+    days is what an update reports. The sentences and their cosines are that function's
+    (``conflicts.figure_sentences``, bounded by its ``MAX_FIGURE_SENTENCES``). Each new
+    sentence's figure is paired with its closest earlier
+    sentence; the new value is reported first."""
+    found, sims = figure_sentences(
+        [s for s in sentences if s.article_id in new or s.article_id in earlier])
+    if sims is None or not any(s.article_id in new for s, _ in found) or not any(
             s.article_id in earlier for s, _ in found):
         return []
-    matrix = l2_normalize(TfidfVectorizer(sublinear_tf=True, analyzer=stemmed_terms)
-                          .fit_transform([s.text for s, _ in found])).tocsr()
-    sims = (matrix @ matrix.T).tocsr()
     out: list[FactConflict] = []
     for i, (si, fi) in enumerate(found):
         if si.article_id not in new:
@@ -181,17 +180,9 @@ def changed_figures(
                 if mine.kind not in best or sim > best[mine.kind][0]:
                     best[mine.kind] = (sim, mine, their, sj)
         for _, mine, their, sj in best.values():
-            out.append(FactConflict(_what(mine), (_report(mine, si), _report(their, sj))))
+            out.append(FactConflict(figure_heading(mine),
+                                   (fact_report(mine, si), fact_report(their, sj))))
     return out
-
-
-def _what(q: Quantity) -> str:
-    return q.noun or q.kind.removeprefix("count:") if q.kind.startswith("count:") else q.kind
-
-
-def _report(q: Quantity, s: Sentence) -> FactReport:
-    return FactReport(q.text, q.value, s.article_id, s.id, s.start + q.start, s.start + q.end,
-                      s.text)
 
 
 def _changed(found: list[FactConflict], known: Sequence[FactConflict]) -> list[FactConflict]:
