@@ -8,6 +8,7 @@ import json
 import sqlite3
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import feedparser
 
 from newsbrief import read_paths
 from newsbrief.cli import main
+from newsbrief.feed_briefs import EntryCache, entry_briefs
 from newsbrief.ingest import ingest_articles
 from newsbrief.model import Article
 from newsbrief.outlets import read_outlets
@@ -296,3 +298,19 @@ def test_update_briefs_on_the_story_page_name_outlets_too(
     assert "New since" in page and "Kestrel Times" in page
     update = client.get(f"/api/stories/{sid}", params={"since": since}).json()
     assert {a["source"] for a in update["articles"]} >= {"Kestrel Times", "Northern Ledger"}
+
+
+def test_feed_entries_are_made_again_when_a_story_is_saved_at_its_size(
+    store: SQLiteStore,
+) -> None:
+    """A correction can leave a story's size as it was (one article out, one in): the
+    entry's cache key holds the story's save time too, so the entry is made again."""
+    (info,) = [s for s in store.stories(min_sources=1) if s.size > 1][:1]
+    cache = EntryCache()
+    first = entry_briefs(store, [info], cache=cache)
+    assert info.id in first and len(cache) == 1
+    assert entry_briefs(store, [info], cache=cache)[info.id] is first[info.id]  # cached
+    assert info.updated is not None
+    resaved = replace(info, updated=info.updated + timedelta(seconds=1))
+    again = entry_briefs(store, [resaved], cache=cache)
+    assert again[info.id] is not first[info.id] and len(cache) == 2

@@ -90,26 +90,28 @@ def brief_fragment(result: Brief) -> str:
 
 
 class EntryCache:
-    """A bounded LRU of ``EntryBrief`` by (story id, size); safe to share between threads."""
+    """A bounded LRU of ``EntryBrief`` by (story id, size, last saved); safe to share
+    between threads. The save time is there for corrections: a story that lost one article
+    and gained another keeps its size."""
 
     def __init__(self, size: int = 4 * FEED_STORIES) -> None:
         if size < 1:
             raise ValueError(f"cache size must be at least 1, got {size}")
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[int, int], EntryBrief] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, int, datetime | None], EntryBrief] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: tuple[int, int]) -> EntryBrief | None:
+    def get(self, key: tuple[int, int, datetime | None]) -> EntryBrief | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: tuple[int, int], entry: EntryBrief) -> None:
+    def put(self, key: tuple[int, int, datetime | None], entry: EntryBrief) -> None:
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -150,7 +152,7 @@ def entry_briefs(
     table = OutletTable(store.outlets())
     out: dict[int, EntryBrief] = {}
     for info in stories:
-        key = (info.id, info.size)
+        key = (info.id, info.size, info.updated)
         found = cache.get(key) if cache is not None else None
         if found is None:
             try:
